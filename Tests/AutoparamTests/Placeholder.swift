@@ -1,0 +1,2 @@
+import XCTest
+final class PlaceholderAutoparamTests: XCTestCase { func testNothing() {} }

@@ -1,0 +1,2 @@
+import XCTest
+final class PlaceholderEvolutionTests: XCTestCase { func testNothing() {} }
