@@ -1,0 +1,123 @@
+import Randomness
+import Spiking
+
+/// What an evaluation does besides the genotype: the protocol variant, the rubric, and what
+/// it records.
+public struct EvaluationSettings: Sendable, Hashable {
+    public var variant: ProtocolVariant
+    public var rubric: Rubric
+    /// Populations whose every spike is returned (a subset of ``MushroomBody/populationNames``).
+    public var recordedPopulations: [String]
+    /// Whether the final KC→DN weights are returned.
+    public var recordFinalWeights: Bool
+
+    public init(variant: ProtocolVariant = .corrected, rubric: Rubric = .seed242,
+                recordedPopulations: [String] = [], recordFinalWeights: Bool = false) {
+        self.variant = variant; self.rubric = rubric
+        self.recordedPopulations = recordedPopulations; self.recordFinalWeights = recordFinalWeights
+    }
+}
+
+/// Builds the network for a genotype, runs the protocol, and scores it.
+public enum Evaluator {
+    /// Evaluate one parameter set.
+    ///
+    /// Protocol (design/model.md): for each training image in order, the teacher is set for
+    /// its label, the image is presented for `stimulus_ms` and the blank for `blank_ms`
+    /// (250 + 250 steps by default); after every image but the last, the mean KC→DN weight
+    /// and mean KC V are checked. If the rubric needs it, the test images follow with the
+    /// teacher off and STDP frozen; the prediction is the first DN to spike in the stimulus
+    /// window (ties to the lower index).
+    ///
+    /// Never traps on a degenerate genotype: values outside their domains give
+    /// ``EvaluationStatus/invalidGenotype(_:)`` without simulating, and state that becomes
+    /// non-finite gives ``EvaluationStatus/numericalFailure(_:)`` after the run.
+    ///
+    /// - Parameter seed: the evaluation's seed; the wiring, initial weights and Poisson
+    ///   draws all derive from it (see ``MushroomBody``).
+    public static func evaluate(parameters: MushroomBodyParameters, training: PresentedImages,
+                                test: PresentedImages? = nil, settings: EvaluationSettings,
+                                seed: UInt64) -> EvaluationResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let rubric = settings.rubric
+        let testSet = rubric.needsTestPhase ? (test ?? PresentedImages(pixels: [], labels: [])) : PresentedImages(pixels: [], labels: [])
+        let maxFitness = rubric.maximum(trainingCount: training.count)
+        let names = MushroomBody.populationNames
+        let problems = parameters.problems()
+        guard problems.isEmpty else {
+            return EvaluationResult(fitness: 0, maxFitness: maxFitness, componentNames: rubric.componentNames,
+                                    components: [Double](repeating: 0, count: rubric.componentNames.count),
+                                    status: .invalidGenotype(problems), populationNames: names,
+                                    populationSizes: [training.pixelsPerImage, 0, 4, 1], spikeCounts: [0, 0, 0, 0], steps: 0,
+                                    wallSeconds: seconds(clock.now - start), spikes: [:], finalWeights: nil, trace: nil)
+        }
+
+        let tree = SeedTree(seed)
+        let body = MushroomBody(parameters: parameters, pnCount: training.pixelsPerImage, dnCount: 4,
+                                variant: settings.variant, seed: tree)
+        let net = body.network
+        for name in settings.recordedPopulations { net.population(named: name)?.isRecording = true }
+        var poisson = tree.child("poisson").generator()
+        let stimulusSteps = parameters.stimulusSteps, blankSteps = parameters.blankSteps
+        let dn = net.populations[body.dn]
+        let scoreBlank = settings.variant == .corrected
+
+        var trace = ProtocolTrace(initialMeanWeight: body.meanWeight, initialMeanKCVoltage: body.meanKCVoltage,
+                                  training: [], completed: false)
+
+        func presentImage(_ pixels: ArraySlice<UInt8>, label: Int, scoreBlankSpikes: Bool) -> ProtocolTrace.ImagePresentation {
+            var scored: [DNSpike] = []
+            var first: DNSpike?
+            body.present(pixels)
+            for _ in 0..<stimulusSteps {
+                net.step(using: &poisson)
+                for j in dn.spikes {
+                    let s = DNSpike(step: net.stepIndex - 1, neuron: Int(j))
+                    scored.append(s)
+                    if first == nil { first = s }
+                }
+            }
+            body.present(Optional<[UInt8]>.none)
+            for _ in 0..<blankSteps {
+                net.step(using: &poisson)
+                if scoreBlankSpikes {
+                    for j in dn.spikes { scored.append(DNSpike(step: net.stepIndex - 1, neuron: Int(j))) }
+                }
+            }
+            return .init(label: label, scoredSpikes: scored, firstStimulusSpike: first,
+                         meanWeightAfter: body.meanWeight, meanKCVoltageAfter: body.meanKCVoltage)
+        }
+
+        for i in 0..<training.count {
+            body.setTeacher(label: training.labels[i])
+            trace.training.append(presentImage(training.image(i), label: training.labels[i], scoreBlankSpikes: scoreBlank))
+        }
+        if rubric.needsTestPhase {
+            body.setTeacher(label: nil)
+            body.isPlastic = false
+            for i in 0..<testSet.count {
+                trace.test.append(presentImage(testSet.image(i), label: testSet.labels[i], scoreBlankSpikes: scoreBlank))
+            }
+        }
+        trace.completed = true
+
+        let (fitness, components) = rubric.score(trace)
+        var spikes: [String: SpikeTrain] = [:]
+        for name in settings.recordedPopulations {
+            if let pop = net.population(named: name) { spikes[name] = SpikeTrain(steps: pop.recordedSteps, ids: pop.recordedIds) }
+        }
+        let status: EvaluationStatus = net.firstNumericalFailure.map { .numericalFailure($0) } ?? .ok
+        return EvaluationResult(
+            fitness: fitness, maxFitness: maxFitness, componentNames: rubric.componentNames, components: components,
+            status: status, populationNames: names, populationSizes: net.populations.map(\.size),
+            spikeCounts: net.populations.map(\.spikeCount), steps: net.stepIndex, wallSeconds: seconds(clock.now - start),
+            spikes: spikes, finalWeights: settings.recordFinalWeights ? net.synapseGroups[body.kcToDN].individualWeights : nil,
+            trace: trace)
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        let c = d.components
+        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+    }
+}
