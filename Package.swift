@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "autoparam",
             dependencies: [
-                "Autoparam",
+                "Autoparam", "Spiking", "Randomness", "Datasets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Autoparam
+import Foundation
+
+/// `autoparam evaluate`: build, simulate and score one genotype.
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build the network for one genotype, run the protocol and score it.",
+        discussion: """
+            The genotype sets any parameter of the network by name (see docs/parameters.md); \
+            the others keep the seed's values. Example:
+              autoparam evaluate --genotype kc_count=800,stdp_tau=26,stdp_alpha=0.00006,w_max=0.4,stdp_offset=0.0044,teacher=1.0
+            """
+    )
+
+    @Option(help: ArgumentHelp("Comma-separated name=value pairs.", valueName: "name=value,..."))
+    var genotype: String = ""
+
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "Protocol variant: seed (reproduce the seed's quirks 1–3) or corrected.")
+    var variant: ProtocolVariant = .corrected
+
+    @Option(help: "Rubric: seed-242 or accuracy.")
+    var rubric: RubricName = .seed242
+
+    @Option(name: .customLong("test-count"), help: "Held-out test images for the accuracy rubric (the last ones). Default: a fifth of the images.")
+    var testCount: Int?
+
+    @Option(help: "The evaluation's seed (wiring, initial weights, Poisson input).")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    func run() throws {
+        let parameters: MushroomBodyParameters
+        do { parameters = try MushroomBodyParameters().setting(GenotypeText.parse(genotype)) } catch { throw BadInput("--genotype: \(error)") }
+        let images = try data.load()
+        let all = PresentedImages(images)
+        var training = all, test: PresentedImages?
+        if rubric == .accuracy {
+            let k = testCount ?? max(1, all.count / 5)
+            guard k >= 1, k < all.count else {
+                throw BadInput("--test-count must be between 1 and \(all.count - 1) for \(all.count) images, found \(k)")
+            }
+            let parts = all.split(testCount: k)
+            training = parts.training
+            test = parts.test
+        }
+        let settings = EvaluationSettings(variant: variant, rubric: rubric.rubric)
+        let result = Evaluator.evaluate(parameters: parameters, training: training, test: test, settings: settings, seed: seed)
+        if json {
+            print(try EvaluationReport.json(result))
+        } else {
+            print(EvaluationReport.text(result), terminator: "")
+        }
+    }
+}
+
+extension ProtocolVariant: ExpressibleByArgument {}
+
+/// Rubric names accepted on the command line.
+enum RubricName: String, ExpressibleByArgument, CaseIterable {
+    case seed242 = "seed-242"
+    case accuracy
+    var rubric: Rubric { self == .seed242 ? .seed242 : .accuracy }
+}
+
