@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderAutoparamTests: XCTestCase { func testNothing() {} }
