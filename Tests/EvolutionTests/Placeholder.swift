@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderEvolutionTests: XCTestCase { func testNothing() {} }
