@@ -219,12 +219,21 @@ public final class Network {
         switch pop.model {
         case .poisson(let params):
             // Poisson neurons have no synaptic input in GeNN's Poisson model.
-            for i in 0..<pop.size {
-                let old = pop.V[i] >= params.Vspike
-                Poisson.step(V: &pop.V[i], spikeTimeMs: &pop.poissonSpikeTime[i], probability: pop.firingProbability[i],
-                             tMs: t, parameters: params, using: &rng)
-                if pop.V[i] >= params.Vspike && !old { emit(pop, i, tMs: t) }
+            var emitted: [Int] = []
+            let size = pop.size
+            pop.V.withUnsafeMutableBufferPointer { V in
+                pop.poissonSpikeTime.withUnsafeMutableBufferPointer { spikeTime in
+                    pop.firingProbability.withUnsafeBufferPointer { probability in
+                        for i in 0..<size {
+                            let old = V[i] >= params.Vspike
+                            Poisson.step(V: &V[i], spikeTimeMs: &spikeTime[i], probability: probability[i],
+                                         tMs: t, parameters: params, using: &rng)
+                            if V[i] >= params.Vspike && !old { emitted.append(i) }
+                        }
+                    }
+                }
             }
+            for i in emitted { emit(pop, i, tMs: t) }
         case .integrateAndFire(let params):
             gatherInput(p)
             for i in 0..<pop.size {
