@@ -104,6 +104,20 @@ final class EmbeddedDatasetTests: XCTestCase {
 
     // MARK: - What the classes look like
 
+    /// Asserts `property` of every image of a class (over several seeds), reporting how many
+    /// images fail and drawing the first of them.
+    private func assertEvery(
+        ofClass label: Int, _ claim: String, perSeed: Int = 150, line: UInt = #line,
+        _ property: (ImageMetrics) -> Bool
+    ) {
+        let all = images(ofClass: label, perSeed: perSeed)
+        let failing = all.filter { !property($0.metrics) }
+        guard let first = failing.first else { return }
+        XCTFail("\(failing.count) of \(all.count) images of class \(label) are not \(claim); the first, seed \(first.seed) "
+                + "image \(first.index) (\(first.metrics.nonZeroCount) non-zero pixels, mean \(first.metrics.nonZeroMean)):"
+                + art(first.metrics), line: line)
+    }
+
     /// Grey levels and non-zero pixel counts comparable to the seed's (see the README): the
     /// simulator normalises by the mean of the non-zero pixels, so their number and shape
     /// matter most.
@@ -115,52 +129,50 @@ final class EmbeddedDatasetTests: XCTestCase {
             (35...420, 100...240),   // food: seed 44…394, mean 152…213
         ]
         for label in 0..<4 {
-            for (seed, index, m) in images(ofClass: label, perSeed: 60) {
-                XCTAssertTrue(expected[label].nonZero.contains(m.nonZeroCount),
-                              "class \(label) seed \(seed) image \(index): \(m.nonZeroCount) non-zero pixels\(art(m))")
-                XCTAssertTrue(expected[label].mean.contains(m.nonZeroMean),
-                              "class \(label) seed \(seed) image \(index): mean of non-zero pixels \(m.nonZeroMean)\(art(m))")
+            assertEvery(ofClass: label, "of \(expected[label].nonZero) non-zero pixels", perSeed: 60) {
+                expected[label].nonZero.contains($0.nonZeroCount)
+            }
+            assertEvery(ofClass: label, "of mean \(expected[label].mean) over the non-zero pixels", perSeed: 60) {
+                expected[label].mean.contains($0.nonZeroMean)
             }
         }
     }
 
     func testDullIsAnEmptyFrameAtTheImageEdge() {
-        for (seed, index, m) in images(ofClass: 0) {
-            let border = (0..<28).flatMap { i in [m.value(0, i), m.value(27, i), m.value(i, 0), m.value(i, 27)] }
-            XCTAssertTrue(border.allSatisfy { $0 > 0 }, "seed \(seed) image \(index): the edge is not a full frame\(art(m))")
-            XCTAssertGreaterThan(border.map(Int.init).reduce(0, +) / border.count, 120, "the frame should be bright")
-            let inside = (2..<26).flatMap { r in (2..<26).map { c in m.value(r, c) } }
-            XCTAssertTrue(inside.allSatisfy { $0 == 0 }, "seed \(seed) image \(index): the interior is not empty\(art(m))")
+        func border(_ m: ImageMetrics) -> [UInt8] {
+            (0..<28).flatMap { i in [m.value(0, i), m.value(27, i), m.value(i, 0), m.value(i, 27)] }
+        }
+        assertEvery(ofClass: 0, "framed by non-zero edge rows and columns") { border($0).allSatisfy { $0 > 0 } }
+        assertEvery(ofClass: 0, "framed brightly (edge mean over 120)") { border($0).map(Int.init).reduce(0, +) / 112 > 120 }
+        assertEvery(ofClass: 0, "empty inside the two outer rings") { m in
+            (2..<26).allSatisfy { r in (2..<26).allSatisfy { m.value(r, $0) == 0 } }
         }
     }
 
     func testUnknownIsASmallCompactDot() {
-        for (seed, index, m) in images(ofClass: 1) {
-            XCTAssertLessThanOrEqual(m.nonZeroCount, 30, "seed \(seed) image \(index)\(art(m))")
-            guard let box = m.boundingBox else { return XCTFail("seed \(seed) image \(index) is empty") }
-            XCTAssertLessThanOrEqual(box.rows.count, 6, "seed \(seed) image \(index)\(art(m))")
-            XCTAssertLessThanOrEqual(box.columns.count, 6, "seed \(seed) image \(index)\(art(m))")
-            XCTAssertGreaterThanOrEqual(m.pixels.max() ?? 0, 150, "a dot has a bright core")
+        assertEvery(ofClass: 1, "at most 30 non-zero pixels") { $0.nonZeroCount <= 30 }
+        assertEvery(ofClass: 1, "compact (within 6×6 pixels)") {
+            guard let box = $0.boundingBox else { return false }
+            return box.rows.count <= 6 && box.columns.count <= 6
         }
+        assertEvery(ofClass: 1, "bright at the core (a pixel ≥ 150)") { ($0.pixels.max() ?? 0) >= 150 }
     }
 
     func testFoodIsAFilledBlob() {
-        for (seed, index, m) in images(ofClass: 3) {
-            XCTAssertGreaterThanOrEqual(m.centralFill, 0.85, "seed \(seed) image \(index): not filled\(art(m))")
-            XCTAssertGreaterThanOrEqual(m.boxFill, 0.5, "seed \(seed) image \(index): not filled\(art(m))")
-            XCTAssertEqual(m.enclosedZeroCount, 0, "seed \(seed) image \(index): has holes\(art(m))")
-            guard let box = m.boundingBox else { return XCTFail("seed \(seed) image \(index) is empty") }
-            XCTAssertGreaterThanOrEqual(min(box.rows.count, box.columns.count), 6, "a blob is bigger than a dot")
+        assertEvery(ofClass: 3, "filled (≥ 85% of the central half of the bounding box)") { $0.centralFill >= 0.85 }
+        assertEvery(ofClass: 3, "filled (≥ 50% of the bounding box)") { $0.boxFill >= 0.5 }
+        assertEvery(ofClass: 3, "free of holes") { $0.enclosedZeroCount == 0 }
+        assertEvery(ofClass: 3, "bigger than a dot (≥ 6 pixels across)") {
+            guard let box = $0.boundingBox else { return false }
+            return min(box.rows.count, box.columns.count) >= 6
         }
     }
 
     func testRubbishIsAHollowOutline() {
-        for (seed, index, m) in images(ofClass: 2) {
-            XCTAssertLessThanOrEqual(m.centralFill, 0.5, "seed \(seed) image \(index): not hollow\(art(m))")
-            XCTAssertGreaterThanOrEqual(m.enclosedZeroCount, 8, "seed \(seed) image \(index): no closed outline\(art(m))")
-            XCTAssertLessThanOrEqual(m.boxFill, 0.75, "seed \(seed) image \(index): not hollow\(art(m))")
-            XCTAssertGreaterThanOrEqual(m.nonZeroCount, 40, "seed \(seed) image \(index): no outline\(art(m))")
-        }
+        assertEvery(ofClass: 2, "hollow (≤ 50% of the central half of the bounding box)") { $0.centralFill <= 0.5 }
+        assertEvery(ofClass: 2, "hollow (≤ 75% of the bounding box)") { $0.boxFill <= 0.75 }
+        assertEvery(ofClass: 2, "closed outlines around ≥ 8 empty pixels") { $0.enclosedZeroCount >= 8 }
+        assertEvery(ofClass: 2, "an outline of ≥ 40 pixels") { $0.nonZeroCount >= 40 }
     }
 
     func testClassesDifferInTheWayClaimed() {
