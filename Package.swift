@@ -31,13 +31,13 @@ let package = Package(
         // MARK: - Libraries with no file formats
 
         /// Seeded pseudo-random generators and the seed tree (master → replicate → evaluation).
-        .target(name: "Randomness", swiftSettings: fastMath),
+        .target(name: "Randomness", exclude: ["README.md"], swiftSettings: fastMath),
         /// The spiking-network simulator with GeNN 4 semantics (design/model.md).
-        .target(name: "Spiking", dependencies: ["Randomness"], swiftSettings: fastMath),
+        .target(name: "Spiking", dependencies: ["Randomness"], exclude: ["README.md"], swiftSettings: fastMath),
         /// Genes, priors and the microbial genetic algorithm, generic over the fitness function.
-        .target(name: "Evolution", dependencies: ["Randomness"], swiftSettings: fastMath),
+        .target(name: "Evolution", dependencies: ["Randomness"], exclude: ["README.md"], swiftSettings: fastMath),
         /// Labelled 28×28 image sets: the embedded generator and the CSV and IDX loaders.
-        .target(name: "Datasets", dependencies: ["Randomness"], swiftSettings: fastMath),
+        .target(name: "Datasets", dependencies: ["Randomness"], exclude: ["README.md"], swiftSettings: fastMath),
 
         // MARK: - HDF5 binding
 
@@ -59,6 +59,7 @@ let package = Package(
                 "Spiking", "Evolution", "Datasets", "HDF5", "Randomness",
                 .product(name: "Yams", package: "Yams"),
             ],
+            exclude: ["README.md"],
             swiftSettings: fastMath
         ),
 
