@@ -36,10 +36,15 @@ public func fastExp(_ x: SIMD16<Float>) -> SIMD16<Float> {
     let r2 = r * r
     let er = p * r2 + r + 1
     // 2ⁿ from the bits of t: t = 1.5·2²³ + n exactly, so bits(t) − bits(1.5·2²³) = n.
+    // n reaches 128 for x in (88.38, 88.72], where 2ⁿ overflows though eʳ·2ⁿ does not:
+    // there build 2ⁿ⁻¹ and double eʳ (exact) instead.
+    let big = x .> 88
+    var bias = SIMD16<UInt32>(repeating: 127)
+    bias.replace(with: 126, where: big)
     let tb = unsafeBitCast(t, to: SIMD16<UInt32>.self)
-    let scaleBits = (tb &- 0x4B40_0000 &+ 127) &<< 23
+    let scaleBits = (tb &- 0x4B40_0000 &+ bias) &<< 23
     let scale = unsafeBitCast(scaleBits, to: SIMD16<Float>.self)
-    var result = er * scale
+    var result = er.replacing(with: er + er, where: big) * scale
     result.replace(with: 0, where: x .< -87.33654)
     result.replace(with: .infinity, where: x .> 88.72283)
     return result

@@ -81,9 +81,10 @@ public enum TraubMiles {
     /// The algebra is the reference's with shared exponentials: with e5 = exp((V+25)/5),
     /// exp((−25−V)/5) = 1/e5 and exp((−50−V)/5) = e⁻⁵/e5, so each substep needs four `exp`s;
     /// and the four divisions become one reciprocal of the product of their denominators.
-    /// Where that product could overflow (V outside [−300, 120] mV) or a denominator is zero
-    /// (V exactly −52, −25 or −50 mV, where GeNN uses the limits), the substep takes the
-    /// plain path with one division per rate instead. Agreement with
+    /// Where that product could overflow (V outside [−300, 120] mV), a denominator is zero
+    /// (V exactly −52 or −25 mV, where GeNN uses the limits) or the shared form loses
+    /// precision (V within 0.1 mV of −50), the substep takes the plain path with one division
+    /// per rate instead. Agreement with
     /// ``referenceStep(_:isyn:dtMs:parameters:)`` is held by `TraubMilesKernelTests`.
     @inlinable @inline(__always)
     public static func step(V: inout SIMD16<Float>, m: inout SIMD16<Float>, h: inout SIMD16<Float>,
@@ -107,7 +108,9 @@ public enum TraubMiles {
             let en = fastExp((-55 - v) * 0.025)
             let d1 = em - 1, d2 = e5 - 1, d3 = e5 + 1, d4 = eMinus5 - e5
             let am: SIMD16<Float>, bm: SIMD16<Float>, bh: SIMD16<Float>, an: SIMD16<Float>
-            let unsafeLanes = (v .< -300) .| (v .> 120) .| (v .== -52) .| (v .== -25) .| (v .== -50)
+            // Near −50 mV, e⁻⁵/e5 − 1 loses the small difference to rounding: take the plain path.
+            let unsafeLanes = (v .< -300) .| (v .> 120) .| (v .== -52) .| (v .== -25)
+                .| ((u50 .> -0.1) .& (u50 .< 0.1))
             if !any(unsafeLanes) {
                 let p12 = d1 * d2, p34 = d3 * d4
                 let r = 1 / (p12 * p34)
@@ -120,7 +123,7 @@ public enum TraubMiles {
                 a.replace(with: 1.28, where: v .== -52)
                 var b = 0.28 * v25 / d2
                 b.replace(with: 1.4, where: v .== -25)
-                var c = 0.032 * u50 / (eMinus5 / e5 - 1)
+                var c = 0.032 * u50 / (fastExp(u50 * 0.2) - 1)
                 c.replace(with: 0.16, where: v .== -50)
                 am = a; bm = b; an = c
                 bh = 4 / (1 / e5 + 1)
