@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderSpikingTests: XCTestCase { func testNothing() {} }
