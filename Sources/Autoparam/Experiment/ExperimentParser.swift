@@ -54,8 +54,12 @@ struct ExperimentParser {
         if let node = top["rubric"] {
             if let rubric = parseRubric(node) { experiment.rubric = rubric } else { rubricOK = false }
         }
-        if let node = top["genes"], let genes = parseGenes(node) { experiment.genes = genes }
-        let geneNames = Set(experiment.genes.names)
+        var geneNames = Set(experiment.genes.names)
+        if let node = top["genes"] {
+            if let genes = parseGenes(node) { experiment.genes = genes }
+            // The names the file declares, valid or not, for the conflict checks.
+            if case .mapping(let mapping) = node { geneNames = Set(mapping.keys.compactMap(\.string)) }
+        }
 
         let protocolSettings = parseProtocol(top["protocol"], geneNames: geneNames, into: &experiment)
         parseModel(top["model"], geneNames: geneNames, protocolSettings: protocolSettings, into: &experiment)
