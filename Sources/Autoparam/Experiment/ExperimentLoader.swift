@@ -104,7 +104,7 @@ public enum ExperimentLoader {
             value = try Yams.compose(yaml: valueText).map(unmarked) ?? Node("null")
         } catch {
             var problem = syntaxIssue(error, path: path)
-            problem.message = "the value is not valid YAML: " + problem.message
+            problem.message = "the value is not valid YAML: " + problem.message.replacingOccurrences(of: "invalid YAML: ", with: "")
             problem.line = nil
             problem.column = nil
             problem.override = item
