@@ -219,6 +219,11 @@ final class ExperimentValidationTests: XCTestCase {
                      "bad.yaml: --set ga={population: 3: ga: the value is not valid YAML: did not find expected ',' or '}' (while parsing a flow mapping at line 1, column 1)")
     }
 
+    func testOverrideIntoAFileSettingIsNamedWithTheLine() {
+        assertReport("genes:\n  kc_count: {prior: {int_uniform: [0, 10]}}\n", overrides: ["genes.kc_count.prior={uniform: [1, 5]}"],
+                     "bad.yaml:2: --set genes.kc_count.prior={uniform: [1, 5]}: genes.kc_count: kc_count takes whole numbers, but the prior {uniform: [1, 5]} draws fractions; use int_uniform, or set integer: true to round the draws")
+    }
+
     func testOverrideWithoutAValue() {
         assertReport("", overrides: ["ga.population"], "bad.yaml: --set ga.population: expected PATH=VALUE, for example ga.tournaments=20")
     }
