@@ -9,7 +9,7 @@ struct Validate: ParsableCommand {
             Prints the resolved experiment as YAML on stdout and exits 0, or prints every problem \
             (file:line: setting: what is wrong) on stderr and exits 2. Nothing is run or written. \
             The schema is documented in docs/experiment-schema.md. Example:
-              autoparam validate experiments/quickstart.yaml --set ga.tournaments=5 --set 'record.spikes=[DN]'
+              autoparam validate experiments/quickstart.yaml --set ga.tournaments=5
             """
     )
 

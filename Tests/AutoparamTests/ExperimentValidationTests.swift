@@ -99,6 +99,11 @@ final class ExperimentValidationTests: XCTestCase {
                      "bad.yaml:4: genes.w_max: gene declared twice (first at line 2)")
     }
 
+    func testPriorWrittenInPlaceOfTheGeneSettings() {
+        assertReport("genes:\n  kc_count: {int_uniform: [0, 10]}\n",
+                     "bad.yaml:2: genes.kc_count: the prior goes under prior: write kc_count: {prior: {int_uniform: …}}")
+    }
+
     func testGeneWithoutPrior() {
         assertReport("genes:\n  w_max: {round: 3}\n", "bad.yaml:2: genes.w_max: missing prior, for example prior: {uniform: [0, 1]}")
     }
@@ -207,6 +212,16 @@ final class ExperimentValidationTests: XCTestCase {
                      "bad.yaml: --set ga.population=ten: ga.population: expected a whole number, found \"ten\"")
         assertReport("", overrides: ["genes.stdp_tau.round=20"],
                      "bad.yaml: --set genes.stdp_tau.round=20: genes.stdp_tau.round: expected a number of decimals from 0 to 15, found 20")
+    }
+
+    func testOverrideValueThatIsNotYAML() {
+        assertReport("", overrides: ["ga={population: 3"],
+                     "bad.yaml: --set ga={population: 3: ga: the value is not valid YAML: did not find expected ',' or '}' (while parsing a flow mapping at line 1, column 1)")
+    }
+
+    func testOverrideIntoAFileSettingIsNamedWithTheLine() {
+        assertReport("genes:\n  kc_count: {prior: {int_uniform: [0, 10]}}\n", overrides: ["genes.kc_count.prior={uniform: [1, 5]}"],
+                     "bad.yaml:2: --set genes.kc_count.prior={uniform: [1, 5]}: genes.kc_count: kc_count takes whole numbers, but the prior {uniform: [1, 5]} draws fractions; use int_uniform, or set integer: true to round the draws")
     }
 
     func testOverrideWithoutAValue() {

@@ -60,9 +60,11 @@ public enum ExperimentLoader {
         var parser = ExperimentParser(fileName: fileName, dataPath: dataPath, checkFiles: checkFiles)
         let parsed = parser.parse(root)
         for var issue in parser.issues {
-            if issue.line == nil, let origin = applied.last(where: { related($0.path, issue.path) }) {
-                issue.override = origin.item
-            }
+            // Name the override a problem comes from: for a setting not in the file, one that set it
+            // or something around it; for a setting in the file, one that changed something in it.
+            let origin = issue.line == nil ? applied.last { related($0.path, issue.path) }
+                : applied.last { $0.path == issue.path || within($0.path, issue.path) }
+            issue.override = origin?.item
             issues.append(issue)
         }
         guard issues.isEmpty, var experiment = parsed else {
@@ -104,7 +106,7 @@ public enum ExperimentLoader {
             value = try Yams.compose(yaml: valueText).map(unmarked) ?? Node("null")
         } catch {
             var problem = syntaxIssue(error, path: path)
-            problem.message = "the value is not valid YAML: " + problem.message
+            problem.message = "the value is not valid YAML: " + problem.message.replacingOccurrences(of: "invalid YAML: ", with: "")
             problem.line = nil
             problem.column = nil
             problem.override = item
@@ -146,9 +148,14 @@ public enum ExperimentLoader {
     /// Whether an issue at `issuePath` concerns the setting an override set at `overridePath`
     /// (one lies within the other).
     static func related(_ overridePath: String, _ issuePath: String) -> Bool {
-        func within(_ a: String, _ b: String) -> Bool { a.hasPrefix(b + ".") || a.hasPrefix(b + "[") }
-        return overridePath == issuePath || within(issuePath, overridePath) || (!issuePath.isEmpty && within(overridePath, issuePath))
+        overridePath == issuePath || within(issuePath, overridePath) || (!issuePath.isEmpty && within(overridePath, issuePath))
     }
+
+    /// Whether the setting at path `a` lies inside the one at `b`.
+    static func within(_ a: String, _ b: String) -> Bool {
+        !b.isEmpty && (a.hasPrefix(b + ".") || a.hasPrefix(b + "["))
+    }
+
 
     /// The node without line marks: values that come from `--set` or from defaults, not the
     /// file, so that no problem in them is reported at a line of the file.

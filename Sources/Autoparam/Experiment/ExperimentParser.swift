@@ -142,6 +142,12 @@ struct ExperimentParser {
             return nil
         }
         let definition = MushroomBodyParameters.definitions[index]
+        // A prior written where the gene's settings go: `kc_count: {int_uniform: [0, 10]}`.
+        if case .mapping(let mapping) = value, mapping["prior"] == nil,
+           let kind = mapping.keys.compactMap(\.string).first(where: PriorSyntax.kinds.contains) {
+            reader.fail(path, at: value, "the prior goes under prior: write \(name): {prior: {\(kind): …}}")
+            return nil
+        }
         guard let fields = reader.mapping(value, path, allowed: ["prior", "round", "integer", "bounds"],
                                           what: "gene settings {prior: …, round: n, integer: true|false, bounds: [lower, upper]}")
         else { return nil }
