@@ -68,10 +68,9 @@ public final class HDF5File {
     }
 
     deinit {
-        if isOpen {
-            try? root.close()
-            H5Fclose(id)
-        }
+        // The root group closes in its own deinit: a caller may still hold it (and HDF5 keeps
+        // the file open while any object of it is open).
+        if isOpen { H5Fclose(id) }
     }
 
     /// Creates a new file. Throws if `path` exists, unless `truncate` is true (then its
