@@ -91,19 +91,31 @@ public final class HDF5Dataset: HDF5Object {
         }
     }
 
-    /// Overwrites rows `start ..< start + values.count / rowElements` (they must exist).
-    public func writeRows<T: HDF5Numeric>(_ values: [T], at start: Int) throws(HDF5Error) {
+    /// Overwrites existing rows starting at `start` with `values` (whole rows, row-major).
+    /// `rows` is needed only when a row holds no elements; otherwise it is inferred and checked.
+    public func writeRows<T: HDF5Numeric>(_ values: [T], at start: Int, rows: Int? = nil) throws(HDF5Error) {
         let dims = try shape()
         let rowElements = dims.dropFirst().reduce(1, *)
-        guard rowElements > 0, values.count % rowElements == 0 else {
-            throw usage("write rows of '\(path)': \(values.count) values are not whole rows of \(rowElements)")
+        let count: Int
+        if rowElements == 0 {
+            guard values.isEmpty, let rows else {
+                throw usage("write rows of '\(path)': rows of zero elements need an explicit row count and no values")
+            }
+            count = rows
+        } else {
+            guard values.count % rowElements == 0 else {
+                throw usage("write rows of '\(path)': \(values.count) values are not whole rows of \(rowElements)")
+            }
+            count = values.count / rowElements
+            if let rows, rows != count {
+                throw usage("write rows of '\(path)': \(values.count) values are \(count) rows, not \(rows)")
+            }
         }
-        let rows = values.count / rowElements
-        guard start >= 0, start + rows <= dims[0] else {
-            throw usage("write rows \(start)..<\(start + rows) of '\(path)' with \(dims[0]) rows")
+        guard start >= 0, start + count <= dims[0] else {
+            throw usage("write rows \(start)..<\(start + count) of '\(path)' with \(dims[0]) rows")
         }
-        guard rows > 0 else { return }
-        let (memSpace, fileSpace) = try rowSelection(start: start, rows: rows, dims: dims)
+        guard count > 0, !values.isEmpty else { return }
+        let (memSpace, fileSpace) = try rowSelection(start: start, rows: count, dims: dims)
         let memory = try TypeHandle.make(T.hdf5ElementType)
         let id = self.id
         _ = try h5("write rows of '\(path)'") {

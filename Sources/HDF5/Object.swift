@@ -83,7 +83,8 @@ public class HDF5Object {
         _ = try h5("delete attribute '\(name)' of '\(path)'") { H5Adelete(id, name) }
     }
 
-    /// Sets a scalar numeric attribute (replacing any attribute of that name).
+    /// Sets a scalar numeric attribute. An existing attribute of the same type and shape is
+    /// overwritten in place; one of another type or shape is replaced.
     public func setAttribute<T: HDF5Numeric>(_ name: String, _ value: T) throws(HDF5Error) {
         let space = try SpaceHandle.scalar()
         try writeAttribute(name, type: T.hdf5ElementType, space: space) { (type, attribute) throws(HDF5Error) in
@@ -192,10 +193,28 @@ public class HDF5Object {
     private func writeAttribute(_ name: String, type: HDF5ElementType, space: SpaceHandle,
                                 _ write: (hid_t, hid_t) throws(HDF5Error) -> Void) throws(HDF5Error) {
         let id = try liveID()
+        let fileType = try TypeHandle.make(type)
         if try h5("check attribute '\(name)' on '\(path)'", { H5Aexists(id, name) }) > 0 {
+            // Same type and shape: overwrite the value in place, which rewrites one message of
+            // the object header and keeps the header's layout (the run file's commit counters
+            // rely on this). Otherwise replace the attribute.
+            let existing = try h5("open attribute '\(name)' of '\(path)'") { H5Aopen(id, name, chdf5_p_default()) }
+            var reuse = false
+            do {
+                defer { H5Aclose(existing) }
+                let stored = TypeHandle(adopting: try h5("get type of attribute '\(name)'") { H5Aget_type(existing) })
+                let storedSpace = SpaceHandle(adopting: try h5("get space of attribute '\(name)'") { H5Aget_space(existing) })
+                let sameType = try h5("compare attribute types", { H5Tequal(stored.id, fileType.id) }) > 0
+                let sameKind = H5Sget_simple_extent_type(storedSpace.id) == H5Sget_simple_extent_type(space.id)
+                let sameDims = try storedSpace.dims() == space.dims()
+                if sameType && sameKind && sameDims {
+                    reuse = true
+                    try write(fileType.id, existing)
+                }
+            }
+            if reuse { return }
             _ = try h5("replace attribute '\(name)' of '\(path)'") { H5Adelete(id, name) }
         }
-        let fileType = try TypeHandle.make(type)
         let attribute = try h5("create attribute '\(name)' on '\(path)'") {
             H5Acreate2(id, name, fileType.id, space.id, chdf5_p_default(), chdf5_p_default())
         }
