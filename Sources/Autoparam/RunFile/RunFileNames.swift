@@ -1,0 +1,105 @@
+import HDF5
+
+/// Names of the groups, datasets and attributes of a run file: the one place the recorder, the
+/// reader and docs/hdf5-layout.md agree on.
+enum RunFileNames {
+    // Root attributes.
+    static let format = "format"
+    static let formatVersion = "format_version"
+    static let toolVersion = "tool_version"
+    static let created = "created"
+    static let experimentName = "experiment_name"
+    static let masterSeed = "master_seed"
+    static let experimentYAML = "experiment_yaml"
+    static let host = "host"
+    static let threads = "threads"
+    static let dtMilliseconds = "dt_ms"
+    static let stepsPerEvaluation = "steps_per_evaluation"
+    static let replicateCount = "replicate_count"
+    static let populations = "populations"
+    static let components = "components"
+    static let recordsWeights = "records_weights"
+
+    // Dataset group.
+    static let dataset = "dataset"
+    static let images = "images"
+    static let labels = "labels"
+    static let classNames = "class_names"
+
+    // Replicates.
+    static let replicates = "replicates"
+    static func replicate(_ index: Int) -> String {
+        let digits = String(index)
+        return String(repeating: "0", count: max(0, 3 - digits.count)) + digits
+    }
+    static let seed = "seed"
+    static let status = "status"
+    static let wallSeconds = "wall_seconds"
+    static let committedEvaluations = "committed_evaluations"
+    static let committedTournaments = "committed_tournaments"
+    static let checkpointSlot = "checkpoint_slot"
+
+    // Genes.
+    static let genes = "genes"
+    static let names = "names"
+    static let priors = "priors"
+    static let lower = "lower"
+    static let upper = "upper"
+
+    // Evaluations.
+    static let evaluations = "evaluations"
+    static let genotype = "genotype"
+    static let fitness = "fitness"
+    static let maxFitness = "max_fitness"
+    static let statusMessage = "status_message"
+    static let tournament = "tournament"
+    static let slot = "slot"
+    static let populationSizes = "population_sizes"
+
+    // Tournaments.
+    static let tournaments = "tournaments"
+    static let a = "a"
+    static let b = "b"
+    static let winner = "winner"
+    static let loser = "loser"
+    static let crossoverMask = "crossover_mask"
+    static let mutatedGenes = "mutated_genes"
+    static let evaluationRow = "evaluation_row"
+    static let bestFitness = "best_fitness"
+    static let meanFitness = "mean_fitness"
+    static let minFitness = "min_fitness"
+
+    // Spikes and weights.
+    static let spikes = "spikes"
+    static let steps = "steps"
+    static let ids = "ids"
+    static let index = "index"
+    static let weights = "weights"
+    static let values = "values"
+    static let shape = "shape"
+    static let weightShapeText = "KC×DN row-major"
+
+    // Checkpoint.
+    static let checkpoint = "checkpoint"
+    static let populationGenotypes = "population_genotypes"
+    static let populationFitness = "population_fitness"
+    static let populationEvaluationRows = "population_evaluation_rows"
+    static let rngState = "rng_state"
+    static let nextTournament = "next_tournament"
+}
+
+/// Storage of each kind of dataset (see docs/hdf5-layout.md, "Storage").
+enum RunFileStorage {
+    /// Per-evaluation and per-tournament columns: small rows, rewritten at every commit; kept
+    /// unfiltered so a chunk is rewritten in place and never moves.
+    static let rows = HDF5Storage.chunked(rows: 256)
+    /// Spike index offsets.
+    static let offsets = HDF5Storage.chunked(rows: 1024)
+    /// Spike steps and ids: shuffled and deflated, 16 Ki elements (64 KiB) per chunk.
+    static let spikes = HDF5Storage.compressed(rows: 16_384, level: 4)
+    /// Concatenated weights: 32 Ki floats (128 KiB) per chunk.
+    static let weights = HDF5Storage.compressed(rows: 32_768, level: 4)
+    /// Dataset images: 256 images per chunk.
+    static let images = HDF5Storage.compressed(rows: 256, level: 4)
+    static let labels = HDF5Storage.compressed(rows: 16_384, level: 4)
+}

@@ -1,0 +1,211 @@
+import CHDF5
+
+/// An open HDF5 group: a container of named groups and datasets, with attributes.
+///
+/// Names may be paths relative to this group ("genes/names") or absolute ("/dataset/images").
+/// Creating a group or dataset creates missing intermediate groups.
+public final class HDF5Group: HDF5Object {
+    init(id: hid_t, path: String) {
+        super.init(id: id, path: path, closer: { H5Gclose($0) })
+    }
+
+    /// Creates a new group; throws if `name` exists.
+    @discardableResult
+    public func createGroup(_ name: String) throws(HDF5Error) -> HDF5Group {
+        let id = try liveID()
+        let links = try intermediateLinkList()
+        let group = try h5("create group '\(childPath(name))'") {
+            H5Gcreate2(id, name, links.id, chdf5_p_default(), chdf5_p_default())
+        }
+        return HDF5Group(id: group, path: childPath(name))
+    }
+
+    /// Opens an existing group.
+    public func openGroup(_ name: String) throws(HDF5Error) -> HDF5Group {
+        let id = try liveID()
+        let group = try h5("open group '\(childPath(name))'") { H5Gopen2(id, name, chdf5_p_default()) }
+        return HDF5Group(id: group, path: childPath(name))
+    }
+
+    /// Whether a link `name` (a relative path of any depth) exists below this group. Returns
+    /// false, without error, when an intermediate component is missing.
+    public func exists(_ name: String) throws(HDF5Error) -> Bool {
+        let id = try liveID()
+        var prefix = name.hasPrefix("/") ? "/" : ""
+        for component in name.split(separator: "/") {
+            prefix += (prefix.isEmpty || prefix == "/" ? "" : "/") + component
+            if prefix == "." { continue }
+            let found = try h5("check link '\(childPath(prefix))'") { H5Lexists(id, prefix, chdf5_p_default()) }
+            if found <= 0 { return false }
+        }
+        return true
+    }
+
+    /// Names of the direct children (groups, datasets, other links), in byte order of the names.
+    public func childNames() throws(HDF5Error) -> [String] {
+        let id = try liveID()
+        var info = H5G_info_t()
+        _ = try h5("get group info of '\(path)'") { H5Gget_info(id, &info) }
+        var names: [String] = []
+        names.reserveCapacity(Int(info.nlinks))
+        for index in 0..<Int(info.nlinks) {
+            let length = try h5("get link name \(index) in '\(path)'") {
+                H5Lget_name_by_idx(id, ".", H5_INDEX_NAME, H5_ITER_INC, hsize_t(index), nil, 0, chdf5_p_default())
+            }
+            var buffer = [CChar](repeating: 0, count: Int(length) + 1)
+            _ = try h5("get link name \(index) in '\(path)'") {
+                H5Lget_name_by_idx(id, ".", H5_INDEX_NAME, H5_ITER_INC, hsize_t(index), &buffer, buffer.count, chdf5_p_default())
+            }
+            names.append(string(fromNulTerminated: buffer))
+        }
+        return names
+    }
+
+    /// Whether the child `name` is a group (false for datasets; throws if it does not exist).
+    public func isGroup(_ name: String) throws(HDF5Error) -> Bool {
+        let id = try liveID()
+        let object = try h5("open object '\(childPath(name))'") { H5Oopen(id, name, chdf5_p_default()) }
+        defer { H5Oclose(object) }
+        return H5Iget_type(object) == H5I_GROUP
+    }
+
+    /// Creates a dataset.
+    ///
+    /// - Parameters:
+    ///   - type: element type.
+    ///   - shape: initial dimensions (rank ≥ 1). For an extendable dataset the first entry is the
+    ///     initial row count, usually 0.
+    ///   - extendable: when true the first axis is unlimited (`append`, `setRowCount`); the other
+    ///     axes stay fixed. A zero-length trailing axis is stored unlimited too, because HDF5
+    ///     cannot chunk a fixed axis of length 0; its length still never changes here.
+    ///   - storage: chunking and filters. Extendable datasets and filters need chunks; when
+    ///     `storage.chunkRows` is nil a chunk of about 64 KiB is chosen.
+    @discardableResult
+    public func createDataset(_ name: String, type: HDF5ElementType, shape: [Int],
+                              extendable: Bool = false, storage: HDF5Storage = .contiguous) throws(HDF5Error) -> HDF5Dataset {
+        let id = try liveID()
+        let fullPath = childPath(name)
+        guard !shape.isEmpty, shape.allSatisfy({ $0 >= 0 }) else {
+            throw usage("create dataset '\(fullPath)': shape \(shape) must have rank ≥ 1 and no negative length")
+        }
+        let unlimited = chdf5_s_unlimited()
+        var maxDims = shape.map { hsize_t($0) }
+        if extendable { maxDims[0] = unlimited }
+        let needsChunks = extendable || storage.usesFilters || storage.chunkRows != nil
+        if needsChunks {
+            for axis in 1..<max(shape.count, 1) where axis < shape.count && shape[axis] == 0 { maxDims[axis] = unlimited }
+        }
+        let space = try SpaceHandle(dims: shape, maxDims: maxDims)
+        let creation = try PropertyList(class: chdf5_p_dataset_create(), "dataset creation")
+        if needsChunks {
+            let rowElements = shape.dropFirst().reduce(1) { $0 * max($1, 1) }
+            let rowBytes = max(1, rowElements * type.byteCount)
+            var rows = storage.chunkRows ?? max(1, 65_536 / rowBytes)
+            if !extendable { rows = min(rows, max(shape[0], 1)) }
+            guard rows >= 1 else { throw usage("create dataset '\(fullPath)': chunkRows must be ≥ 1") }
+            var chunk = [hsize_t(rows)] + shape.dropFirst().map { hsize_t(max($0, 1)) }
+            _ = try h5("set chunking of '\(fullPath)'") { H5Pset_chunk(creation.id, Int32(chunk.count), &chunk) }
+            if storage.fletcher32 {
+                _ = try h5("set fletcher32 on '\(fullPath)'") { H5Pset_fletcher32(creation.id) }
+            }
+            if storage.shuffle {
+                _ = try h5("set shuffle on '\(fullPath)'") { H5Pset_shuffle(creation.id) }
+            }
+            if let level = storage.deflateLevel {
+                guard (0...9).contains(level) else { throw usage("deflate level \(level) is outside 0...9") }
+                _ = try h5("set deflate on '\(fullPath)'") { H5Pset_deflate(creation.id, UInt32(level)) }
+            }
+        }
+        let fileType = try TypeHandle.make(type)
+        let links = try intermediateLinkList()
+        let dataset = try h5("create dataset '\(fullPath)'") {
+            H5Dcreate2(id, name, fileType.id, space.id, links.id, creation.id, chdf5_p_default())
+        }
+        return HDF5Dataset(id: dataset, path: fullPath)
+    }
+
+    /// Creates a numeric dataset of element type `T` (see `createDataset(_:type:shape:extendable:storage:)`).
+    @discardableResult
+    public func createDataset<T: HDF5Numeric>(_ name: String, of _: T.Type, shape: [Int], extendable: Bool = false,
+                                              storage: HDF5Storage = .contiguous) throws(HDF5Error) -> HDF5Dataset {
+        try createDataset(name, type: T.hdf5ElementType, shape: shape, extendable: extendable, storage: storage)
+    }
+
+    /// Creates a fixed-shape one-dimensional numeric dataset holding `values`.
+    @discardableResult
+    public func writeDataset<T: HDF5Numeric>(_ name: String, _ values: [T], shape: [Int]? = nil,
+                                             storage: HDF5Storage = .contiguous) throws(HDF5Error) -> HDF5Dataset {
+        let dataset = try createDataset(name, type: T.hdf5ElementType, shape: shape ?? [values.count], storage: storage)
+        try dataset.write(values)
+        return dataset
+    }
+
+    /// Creates a fixed-shape one-dimensional string dataset holding `values`.
+    @discardableResult
+    public func writeDataset(_ name: String, _ values: [String], storage: HDF5Storage = .contiguous) throws(HDF5Error) -> HDF5Dataset {
+        let dataset = try createDataset(name, type: .string, shape: [values.count], storage: storage)
+        try dataset.write(values)
+        return dataset
+    }
+
+    /// Opens an existing dataset.
+    public func openDataset(_ name: String, chunkCacheBytes: Int? = nil) throws(HDF5Error) -> HDF5Dataset {
+        let id = try liveID()
+        let access = try PropertyList(class: chdf5_p_dataset_access(), "dataset access")
+        if let bytes = chunkCacheBytes {
+            _ = try h5("set chunk cache") { H5Pset_chunk_cache(access.id, 12_421, bytes, 0.75) }
+        }
+        let dataset = try h5("open dataset '\(childPath(name))'") { H5Dopen2(id, name, access.id) }
+        return HDF5Dataset(id: dataset, path: childPath(name))
+    }
+
+    /// Removes the link `name` (the space of a dataset is not returned to the file system).
+    public func deleteLink(_ name: String) throws(HDF5Error) {
+        let id = try liveID()
+        _ = try h5("delete link '\(childPath(name))'") { H5Ldelete(id, name, chdf5_p_default()) }
+    }
+
+    private func intermediateLinkList() throws(HDF5Error) -> PropertyList {
+        let links = try PropertyList(class: chdf5_p_link_create(), "link creation")
+        _ = try h5("enable intermediate groups") { H5Pset_create_intermediate_group(links.id, 1) }
+        _ = try h5("set UTF-8 link names") { H5Pset_char_encoding(links.id, H5T_CSET_UTF8) }
+        return links
+    }
+}
+
+/// How a dataset's elements are laid out and filtered on disk.
+///
+/// Only filters built into every HDF5 library are offered (deflate, shuffle, fletcher32), so any
+/// reader opens the files without plugins. A chunk always spans whole rows: its shape is
+/// `chunkRows × shape[1] × …`.
+public struct HDF5Storage: Sendable, Hashable {
+    /// Rows per chunk; nil for contiguous storage (fixed shape, no filters), or for an automatic
+    /// size (about 64 KiB) when chunks are required.
+    public var chunkRows: Int?
+    /// gzip level 0...9, or nil for no compression.
+    public var deflateLevel: Int?
+    /// Byte-shuffle before compression (groups the bytes of equal significance; helps integers).
+    public var shuffle: Bool
+    /// Append a Fletcher-32 checksum to each chunk; reads fail on a mismatch.
+    public var fletcher32: Bool
+
+    public init(chunkRows: Int? = nil, deflateLevel: Int? = nil, shuffle: Bool = false, fletcher32: Bool = false) {
+        self.chunkRows = chunkRows
+        self.deflateLevel = deflateLevel
+        self.shuffle = shuffle
+        self.fletcher32 = fletcher32
+    }
+
+    /// Contiguous, unfiltered storage (fixed-shape datasets only).
+    public static let contiguous = HDF5Storage()
+
+    /// Chunked storage with `rows` rows per chunk, no filters.
+    public static func chunked(rows: Int? = nil) -> HDF5Storage { HDF5Storage(chunkRows: rows) }
+
+    /// Chunked, shuffled and deflated storage (gzip `level`), optionally checksummed.
+    public static func compressed(rows: Int? = nil, level: Int = 4, fletcher32: Bool = false) -> HDF5Storage {
+        HDF5Storage(chunkRows: rows, deflateLevel: level, shuffle: true, fletcher32: fletcher32)
+    }
+
+    var usesFilters: Bool { deflateLevel != nil || shuffle || fletcher32 }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderHDF5Tests: XCTestCase { func testNothing() {} }
