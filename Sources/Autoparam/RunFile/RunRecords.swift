@@ -99,32 +99,6 @@ public struct GeneDescription: Sendable, Hashable {
     }
 }
 
-/// The spikes of one population in one evaluation, in emission order (time step, then neuron).
-public struct SpikeTrain: Sendable, Hashable {
-    /// Time step index of each spike, `0..<stepsPerEvaluation`; time in ms is `step × dt_ms`.
-    public var steps: [UInt32]
-    /// Neuron index of each spike, `0..<populationSize`; same length as `steps`.
-    public var ids: [UInt32]
-
-    public init(steps: [UInt32] = [], ids: [UInt32] = []) {
-        self.steps = steps
-        self.ids = ids
-    }
-
-    /// Number of spikes.
-    public var count: Int { steps.count }
-}
-
-/// Status of one evaluation.
-public enum EvaluationStatus: Int32, Sendable, Hashable, CaseIterable {
-    /// The network ran and the fitness is meaningful.
-    case ok = 0
-    /// The genotype was rejected before simulation (out of bounds, inconsistent).
-    case invalidGenotype = 1
-    /// The simulation produced NaN/inf or otherwise failed numerically.
-    case numericalFailure = 2
-}
-
 /// One evaluation of one genotype (one row of `evaluations/*`, and its spikes and weights).
 public struct EvaluationRecord: Sendable, Hashable {
     /// Gene values in the run's gene order.
@@ -157,7 +131,7 @@ public struct EvaluationRecord: Sendable, Hashable {
     public var finalWeights: [Float]?
 
     public init(genotype: [Double], fitness: Double, maxFitness: Double, components: [Double],
-                status: Int32 = EvaluationStatus.ok.rawValue, statusMessage: String = "", seed: UInt64,
+                status: Int32 = 0, statusMessage: String = "", seed: UInt64,
                 wallSeconds: Double, tournament: Int64, slot: Int32, populationSizes: [Int32],
                 spikes: [SpikeTrain], finalWeights: [Float]? = nil) {
         self.genotype = genotype

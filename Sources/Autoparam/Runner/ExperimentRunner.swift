@@ -85,11 +85,12 @@ public enum ExperimentRunner {
             let reader = try RunReader(path: path)
             try checkResumable(reader, experiment)
             for r in 0..<experiment.replicates {
-                alreadyComplete[r] = reader.replicateStatus(r) == "complete"
+                alreadyComplete[r] = try reader.state(replicate: r).status == .complete
                 resumePoints[r] = try resumePoint(reader, replicate: r)
             }
-            reader.close()
+            try reader.close()
             recorder = try RunRecorder.open(path: path)
+            try recorder.truncateToCommitted()
         } else {
             if fm.fileExists(atPath: path) && !options.force { throw RunnerError.outputExists(path) }
             let directory = (path as NSString).deletingLastPathComponent
@@ -126,10 +127,10 @@ public enum ExperimentRunner {
                 do {
                     let outcome = try runner.run(resumingFrom: point)
                     let wall = Date().timeIntervalSince(clock)
-                    try writer.setStatus(replicate: r, outcome.rawValue, wallSeconds: wall)
+                    try writer.setStatus(replicate: r, outcome == .complete ? .complete : .interrupted, wallSeconds: wall)
                     result = .success(.init(outcome: outcome, tournaments: 0, bestFitness: .nan, wallSeconds: wall))
                 } catch {
-                    try? writer.setStatus(replicate: r, ReplicateOutcome.failed.rawValue, wallSeconds: Date().timeIntervalSince(clock))
+                    try? writer.setStatus(replicate: r, .failed, wallSeconds: Date().timeIntervalSince(clock))
                     result = .failure(error)
                 }
                 outcomes.set(r, result)
@@ -155,7 +156,7 @@ public enum ExperimentRunner {
             replicates[r].tournaments = trace.count
             replicates[r].bestFitness = try reader.evaluations(replicate: r).fitness.max() ?? .nan
         }
-        reader.close()
+        try reader.close()
         return RunSummary(output: path, replicates: replicates, wallSeconds: Date().timeIntervalSince(started))
     }
 
@@ -174,7 +175,7 @@ public enum ExperimentRunner {
         let steps = images * (e.model.stimulusSteps + e.model.blankSteps)
         return RunLayout(replicateCount: e.replicates, genes: genes, componentNames: e.rubric.componentNames,
                          populationNames: e.record.allEvaluations ? e.record.populations : [],
-                         recordsWeights: e.record.finalWeights, dtMs: e.model.dtMs, stepsPerEvaluation: steps)
+                         recordsWeights: e.record.finalWeights, dtMilliseconds: e.model.dtMs, stepsPerEvaluation: steps)
     }
 
     static func checkResumable(_ reader: RunReader, _ e: Experiment) throws {

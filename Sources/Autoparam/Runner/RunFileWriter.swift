@@ -27,7 +27,7 @@ final class RunFileWriter: @unchecked Sendable {
         }
     }
 
-    func setStatus(replicate r: Int, _ status: String, wallSeconds: Double) throws {
+    func setStatus(replicate r: Int, _ status: ReplicateStatus, wallSeconds: Double) throws {
         try lock.withLock {
             try recorder.setReplicateStatus(replicate: r, status: status, wallSeconds: wallSeconds)
             try recorder.commit()
