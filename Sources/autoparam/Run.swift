@@ -71,7 +71,7 @@ struct Run: ParsableCommand {
             }
         }
         print("run file     \(summary.output)")
-        for (r, rep) in summary.replicates.enumerated() {
+        for (r, rep) in zip(summary.replicateIndices, summary.replicates) {
             print(String(format: "replicate %-3d %@  tournaments %d  best fitness %.3f", r, rep.outcome.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0),
                          rep.tournaments, rep.bestFitness))
         }

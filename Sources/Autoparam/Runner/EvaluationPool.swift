@@ -41,4 +41,5 @@ final class ResultBox<T>: @unchecked Sendable {
     init(count: Int) { storage = Array(repeating: nil, count: count) }
     func set(_ i: Int, _ value: T) { lock.withLock { storage[i] = value } }
     func values() -> [T] { lock.withLock { storage.map { $0! } } }
+    func values(at indices: [Int]) -> [T] { lock.withLock { indices.map { storage[$0]! } } }
 }

@@ -10,9 +10,13 @@ public struct RunOptions: Sendable {
     public var force = false
     /// No progress output.
     public var quiet = false
+    /// Run only these replicates (a shard), each with exactly the seeds it has in a full run;
+    /// nil runs them all. The run file still has a group for every replicate; the others
+    /// stay `pending` with no rows, for `autoparam merge` to combine shards.
+    public var replicates: [Int]?
 
-    public init(resume: Bool = false, force: Bool = false, quiet: Bool = false) {
-        self.resume = resume; self.force = force; self.quiet = quiet
+    public init(resume: Bool = false, force: Bool = false, quiet: Bool = false, replicates: [Int]? = nil) {
+        self.resume = resume; self.force = force; self.quiet = quiet; self.replicates = replicates
     }
 }
 
@@ -25,6 +29,8 @@ public struct RunSummary: Sendable {
         public var wallSeconds: Double
     }
     public var output: String
+    /// The replicates this run ran (all, or a shard's), in order.
+    public var replicateIndices: [Int]
     public var replicates: [Replicate]
     public var wallSeconds: Double
     public var interrupted: Bool { replicates.contains { $0.outcome != .complete } }
@@ -73,6 +79,10 @@ public enum ExperimentRunner {
     /// sharing ``threadCount(_:)`` evaluation slots; results do not depend on the thread count.
     public static func run(_ experiment: Experiment, options: RunOptions = .init(), stop: StopSignal = StopSignal()) throws -> RunSummary {
         let started = Date()
+        let selected = options.replicates ?? Array(0..<experiment.replicates)
+        if let bad = selected.first(where: { !(0..<experiment.replicates).contains($0) }) {
+            throw RunnerError.dataset("replicate \(bad) does not exist: the experiment has replicates 0…\(experiment.replicates - 1)")
+        }
         let (all, training, test) = try images(for: experiment)
         let threads = threadCount(experiment)
         let path = experiment.output
@@ -84,7 +94,7 @@ public enum ExperimentRunner {
             guard fm.fileExists(atPath: path) else { throw RunnerError.nothingToResume(path) }
             let reader = try RunReader(path: path)
             try checkResumable(reader, experiment)
-            for r in 0..<experiment.replicates {
+            for r in selected {
                 alreadyComplete[r] = try reader.state(replicate: r).status == .complete
                 resumePoints[r] = try resumePoint(reader, replicate: r)
             }
@@ -106,10 +116,11 @@ public enum ExperimentRunner {
         let writer = RunFileWriter(recorder)
         let pool = EvaluationPool(threads: threads)
         let progress = RunProgress(replicates: experiment.replicates, tournamentsPerReplicate: experiment.ga.tournaments,
-                                   alreadyDone: resumePoints.map { $0?.nextTournament ?? 0 }, quiet: options.quiet)
+                                   alreadyDone: resumePoints.map { $0?.nextTournament ?? 0 }, selected: selected,
+                                   quiet: options.quiet)
         let outcomes = ResultBox<Result<RunSummary.Replicate, Error>>(count: experiment.replicates)
         let group = DispatchGroup()
-        for r in 0..<experiment.replicates {
+        for r in selected {
             if alreadyComplete[r] {
                 let point = resumePoints[r]
                 outcomes.set(r, .success(.init(outcome: .complete, tournaments: point?.nextTournament ?? 0,
@@ -143,7 +154,8 @@ public enum ExperimentRunner {
         progress.finish()
         try writer.finish()
         var replicates: [RunSummary.Replicate] = []
-        for (r, result) in outcomes.values().enumerated() {
+        let results = outcomes.values(at: selected)
+        for (r, result) in zip(selected, results) {
             switch result {
             case .success(let s): replicates.append(s)
             case .failure(let error): throw RunnerError.replicateFailed(r, "\(error)")
@@ -151,13 +163,12 @@ public enum ExperimentRunner {
         }
         // Fill in the final tournament counts and best fitness from the file itself.
         let reader = try RunReader(path: path)
-        for r in replicates.indices {
-            let trace = try reader.tournaments(replicate: r).map(\.bestFitness)
-            replicates[r].tournaments = trace.count
-            replicates[r].bestFitness = try reader.evaluations(replicate: r).fitness.max() ?? .nan
+        for (i, r) in selected.enumerated() {
+            replicates[i].tournaments = try reader.committedTournaments(replicate: r)
+            replicates[i].bestFitness = try reader.evaluations(replicate: r).fitness.max() ?? .nan
         }
         try reader.close()
-        return RunSummary(output: path, replicates: replicates, wallSeconds: Date().timeIntervalSince(started))
+        return RunSummary(output: path, replicateIndices: selected, replicates: replicates, wallSeconds: Date().timeIntervalSince(started))
     }
 
     static func provenance(_ e: Experiment, threads: Int) -> RunProvenance {

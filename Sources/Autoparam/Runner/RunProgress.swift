@@ -15,9 +15,9 @@ public final class RunProgress: @unchecked Sendable {
     private let logEvery: Int
     private let quiet: Bool
 
-    public init(replicates: Int, tournamentsPerReplicate: Int, alreadyDone: [Int], quiet: Bool = false) {
+    public init(replicates: Int, tournamentsPerReplicate: Int, alreadyDone: [Int], selected: [Int]? = nil, quiet: Bool = false) {
         self.replicates = replicates
-        totalTournaments = replicates * tournamentsPerReplicate
+        totalTournaments = (selected?.count ?? replicates) * tournamentsPerReplicate
         done = alreadyDone
         best = Array(repeating: -.infinity, count: replicates)
         isTerminal = isatty(STDERR_FILENO) != 0
