@@ -1,0 +1,23 @@
+import ArgumentParser
+import Autoparam
+import Foundation
+
+/// `autoparam inspect`: a summary of a run file.
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Summarise a run file: provenance, replicates, evaluations, statuses and sizes.",
+        discussion: "Works on the file of a killed or still running writer: only committed tournaments are counted."
+    )
+
+    @Argument(help: ArgumentHelp("The run file (HDF5).", valueName: "run.h5"))
+    var file: String
+
+    func run() throws {
+        guard FileManager.default.fileExists(atPath: file) else { throw BadInput("no run file at \(file)") }
+        do {
+            print(try RunInspection.summary(path: file), terminator: "")
+        } catch {
+            throw BadInput("\(file): \(error)")
+        }
+    }
+}
