@@ -150,7 +150,8 @@ public enum ExperimentRunner {
             thread.stackSize = 8 << 20
             thread.start()
         }
-        group.wait()
+        group.notify(queue: .global()) { writer.stopServing() }
+        writer.serve()  // every HDF5 call happens here, on this thread, until all replicates are done
         progress.finish()
         try writer.finish()
         var replicates: [RunSummary.Replicate] = []

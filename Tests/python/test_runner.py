@@ -1,0 +1,116 @@
+"""The runner's promises, checked from outside with h5py: results do not depend on the
+thread count, a different master seed changes them, a run killed with SIGKILL or stopped
+with Ctrl-C resumes to exactly the datasets of an uninterrupted run, and an existing output
+is never overwritten without --force."""
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import h5py
+import pytest
+
+from runfile_compare import differences
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = os.environ.get("AUTOPARAM_BIN", str(ROOT / ".build" / "release" / "autoparam"))
+EXPERIMENT = str(ROOT / "experiments" / "quickstart.yaml")
+SMALL = ["--set", "dataset.count=8", "--set", "ga.population=4", "--set", "replicates=2",
+         "--set", "genes.kc_count.prior={int_uniform: [20, 120]}"]
+
+
+def require_binary():
+    if not Path(BIN).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"autoparam binary not found at {BIN}")
+        pytest.skip(f"autoparam binary not found at {BIN}; build it with `swift build -c release`")
+
+
+def run(out, *extra, tournaments=6, check=True):
+    cmd = [BIN, "run", EXPERIMENT, "--output", str(out), "--quiet", *SMALL,
+           "--set", f"ga.tournaments={tournaments}", *extra]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def committed_tournaments(path):
+    try:
+        with h5py.File(path, "r", locking=False) as f:
+            return sum(int(g.attrs["committed_tournaments"]) for g in f["replicates"].values())
+    except Exception:
+        return -1
+
+
+def test_thread_count_does_not_change_any_dataset(tmp_path):
+    require_binary()
+    run(tmp_path / "one.h5", "--threads", "1")
+    run(tmp_path / "two.h5", "--threads", "2")
+    assert differences(tmp_path / "one.h5", tmp_path / "two.h5") == []
+
+
+def test_another_master_seed_gives_other_genotypes_and_spikes(tmp_path):
+    require_binary()
+    run(tmp_path / "a.h5")
+    run(tmp_path / "b.h5", "--set", "seed=2")
+    found = differences(tmp_path / "a.h5", tmp_path / "b.h5")
+    assert any("genotype" in d for d in found), found
+    assert any("spikes/PN/steps" in d or "spikes/PN/ids" in d for d in found), found
+
+
+@pytest.mark.parametrize("kill_after", [3, 12])
+def test_a_run_killed_with_sigkill_resumes_to_the_uninterrupted_datasets(tmp_path, kill_after):
+    require_binary()
+    reference = tmp_path / "reference.h5"
+    run(reference, tournaments=25)
+    killed = tmp_path / "killed.h5"
+    cmd = [BIN, "run", EXPERIMENT, "--output", str(killed), "--quiet", *SMALL, "--set", "ga.tournaments=25"]
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while committed_tournaments(killed) < kill_after and process.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    done = committed_tournaments(killed)
+    assert 0 <= done < 50, f"the run should have been killed part-way, found {done} committed tournaments"
+    # The killed file opens, and `inspect` reads it.
+    inspect = subprocess.run([BIN, "inspect", str(killed)], capture_output=True, text=True)
+    assert inspect.returncode == 0, inspect.stderr
+    resumed = run(killed, "--resume", tournaments=25)
+    assert "complete" in resumed.stdout
+    assert differences(reference, killed) == []
+
+
+def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
+    require_binary()
+    reference = tmp_path / "reference.h5"
+    run(reference, tournaments=25)
+    stopped = tmp_path / "stopped.h5"
+    cmd = [BIN, "run", EXPERIMENT, "--output", str(stopped), "--quiet", *SMALL, "--set", "ga.tournaments=25"]
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while committed_tournaments(stopped) < 4 and process.poll() is None:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 130, err
+    assert "--resume" in err
+    with h5py.File(stopped, "r") as f:
+        statuses = {g.attrs["status"] if isinstance(g.attrs["status"], str) else g.attrs["status"].decode()
+                    for g in f["replicates"].values()}
+    assert statuses <= {"interrupted", "complete"}, statuses
+    run(stopped, "--resume", tournaments=25)
+    assert differences(reference, stopped) == []
+
+
+def test_an_existing_output_is_not_overwritten_without_force(tmp_path):
+    require_binary()
+    out = tmp_path / "x.h5"
+    run(out, tournaments=1)
+    before = out.read_bytes()
+    again = run(out, tournaments=1, check=False)
+    assert again.returncode == 2
+    assert "exists: add --force to overwrite it, or --resume to continue the run in it" in again.stderr
+    assert out.read_bytes() == before
+    assert run(out, "--force", tournaments=1).returncode == 0
