@@ -243,7 +243,7 @@ final class ExperimentTests: XCTestCase {
         let e = try ExperimentLoader.load(path: Self.experimentsFolder.appendingPathComponent("quickstart.yaml").path)
         XCTAssertEqual(e.dataset, .embedded(count: 16, seed: 1))
         XCTAssertEqual(e.rubric, .seed242)
-        XCTAssertEqual(e.variant, .corrected)
+        XCTAssertEqual(e.variant, .seed)
         XCTAssertEqual(e.replicates, 2)
         XCTAssertEqual(e.ga, MicrobialGAConfiguration(variant: .seed, populationSize: 6, tournaments: 20))
         XCTAssertEqual(e.genes[0], Gene(name: "kc_count", prior: .integerUniform(lower: 50, upper: 400)))
