@@ -56,7 +56,8 @@ struct Neuron: ParsableCommand {
         var rng = Xoshiro256StarStar(seed: 0)  // TraubMiles draws nothing; the step API asks for a generator
         let steps = Int((duration / dt).rounded())
         net.run(steps: steps, using: &rng)
-        let times = net.populations[pop].recordedSteps.map { Double(net.timeMs(ofStep: Int($0))) }
+        // t = Float(k)·Float(dt) as GeNN computes it, printed in its shortest decimal form.
+        let times = net.populations[pop].recordedSteps.map { Double("\(net.timeMs(ofStep: Int($0)))")! }
         if json {
             let object: [String: Any] = [
                 "model": model.rawValue, "substeps": parameters.substeps, "current_na": current,
