@@ -12,7 +12,7 @@ public enum ReportPage {
         h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ccc; padding-bottom: 4px; }
         table { border-collapse: collapse; margin: 8px 0 16px 0; font-size: 13px; }
         th, td { padding: 3px 10px; border-bottom: 1px solid #e4e4e4; text-align: right; vertical-align: top; }
-        th { background: #f3f3f3; }
+        th { background: #f3f3f3; white-space: nowrap; }
         td.text, th.text { text-align: left; }
         td.mono { font-family: "DejaVu Sans Mono", monospace; text-align: left; font-size: 12px; }
         .incomplete { background: #fff3cd; border: 1px solid #e0c060; padding: 8px 12px; }

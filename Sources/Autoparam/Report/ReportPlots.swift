@@ -47,7 +47,7 @@ enum ReportPlots {
         let maxT = max(1, traces.map { $0.trace.count - 1 }.max() ?? 1)
         let values = traces.flatMap { $0.trace.flatMap { [$0.best, $0.mean] } }
         let frame = PlotFrame(left: 80, top: 40, width: 640, height: 280,
-                              x: Scale(lower: 0, upper: Double(maxT), to: 80, 720), y: Scale(values: values, to: 320, 40))
+                              x: Scale(lower: 0, upper: Double(maxT), to: 80, 720, integerTicks: true), y: Scale(values: values, to: 320, 40, padding: 0.08))
         c.text("Fitness per replicate: best and mean of the population after each tournament", 80, 22, size: 14, weight: "bold")
         frame.drawAxes(on: &c, xLabel: "tournaments completed (0 = initial population)", yLabel: fitnessLabel(report))
         for r in traces {
@@ -79,8 +79,8 @@ enum ReportPlots {
                          SummaryStatistics.quantile(sorted: v, 0.75), v.first!, v.last!, v.count))
         }
         let frame = PlotFrame(left: 80, top: 40, width: 640, height: 280,
-                              x: Scale(lower: 0, upper: Double(maxT), to: 80, 720),
-                              y: Scale(values: rows.flatMap { [$0.lo, $0.hi] }, to: 320, 40))
+                              x: Scale(lower: 0, upper: Double(maxT), to: 80, 720, integerTicks: true),
+                              y: Scale(values: rows.flatMap { [$0.lo, $0.hi] }, to: 320, 40, padding: 0.08))
         c.text("Best fitness across \(traces.count) replicate\(traces.count == 1 ? "" : "s"): median, interquartile range and min–max", 80, 22, size: 14, weight: "bold")
         frame.drawAxes(on: &c, xLabel: "tournaments completed (0 = initial population)", yLabel: fitnessLabel(report))
         func band(_ lower: KeyPath<(t: Int, median: Double, q1: Double, q3: Double, lo: Double, hi: Double, n: Int), Double>,
@@ -159,7 +159,7 @@ enum ReportPlots {
             let all = geneValues(report, g)
             let maxT = max(1, report.replicates.map { $0.lineage.count - 1 }.max() ?? 1)
             let frame = PlotFrame(left: x0 + 70, top: y0 + 26, width: 230, height: 160,
-                                  x: Scale(lower: 0, upper: Double(maxT), to: x0 + 70, x0 + 300),
+                                  x: Scale(lower: 0, upper: Double(maxT), to: x0 + 70, x0 + 300, integerTicks: true),
                                   y: Scale(values: report.replicates.flatMap { $0.lineage.map { $0.genotype[g] } },
                                            to: y0 + 186, y0 + 26, preferLog: Scale.wantsLog(all)))
             let name = report.layout.genes[g].name

@@ -128,8 +128,9 @@ struct Scale {
         upper = hi + pad
     }
 
-    init(lower: Double, upper: Double, to start: Double, _ end: Double) {
+    init(lower: Double, upper: Double, to start: Double, _ end: Double, integerTicks: Bool = false) {
         kind = .linear
+        self.integerTicks = integerTicks
         self.lower = lower; self.upper = upper > lower ? upper : lower + 1
         self.start = start; self.end = end
     }
@@ -146,8 +147,12 @@ struct Scale {
         return start + (x - lower) / (upper - lower) * (end - start)
     }
 
-    /// Tick positions (data values) and their labels.
+    /// Whether ticks fall on whole numbers only (counts such as tournaments).
+    var integerTicks = false
+
+    /// Tick positions (data values) and their labels; none for a count of 0.
     func ticks(_ count: Int = 5) -> [(Double, String)] {
+        guard count > 0 else { return [] }
         if kind == .log {
             let first = Int(lower.rounded(.up)), last = Int(upper.rounded(.down))
             guard first <= last else { return [] }
@@ -157,7 +162,11 @@ struct Scale {
         let span = upper - lower
         let raw = span / Double(max(count, 1))
         let magnitude = pow(10, (log10(raw)).rounded(.down))
-        let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        var step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        if integerTicks {
+            step = max(1, step.rounded(.up))
+            if step == 3 || step == 4 { step = 5 }
+        }
         let decimals = max(0, -Int((log10(step)).rounded(.down)) + (step / magnitude == 2.5 ? 1 : 0))
         var values: [(Double, String)] = []
         var v = (lower / step).rounded(.up) * step
