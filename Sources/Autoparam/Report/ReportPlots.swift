@@ -114,7 +114,9 @@ enum ReportPlots {
         if let s = report.finalBest {
             let x = frame.x(s.median)
             c.line(x, frame.top, x, frame.bottom, stroke: "#555", width: 1.2, dash: "4 3")
-            c.text("median \(ReportFormat.fitness(s.median))", x + 4, frame.top + 12, size: 10, fill: "#555")
+            let onTheLeft = x > frame.left + frame.width / 2
+            c.text("median \(ReportFormat.fitness(s.median))", onTheLeft ? x - 4 : x + 4, frame.top + 12, size: 10,
+                   anchor: onTheLeft ? "end" : "start", fill: "#555")
         }
         for r in done {
             let jitter = Double((r.replicate * 7919) % 13) / 12 * 0.6 + 0.2

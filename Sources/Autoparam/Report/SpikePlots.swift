@@ -22,7 +22,7 @@ extension ReportPlots {
     /// Every recorded spike of the best evaluation, one panel per population (neuron index
     /// against time), with the stimulus windows shaded and each image's label above them.
     static func spikeRaster(_ best: BestEvaluation, windows: ImageWindows?, dt: Double, steps: Int) -> String {
-        let left = 80.0, plotW = 1200.0, gap = 22.0, top = 74.0
+        let left = 80.0, plotW = 1160.0, gap = 22.0, top = 74.0
         let heights = best.populationNames.indices.map { panelHeight(best.populationNames[$0], size: best.populationSizes[$0]) }
         let totalH = heights.reduce(0, +) + gap * Double(max(heights.count - 1, 0))
         var c = SVGCanvas(width: left + plotW + 90, height: top + totalH + 80)
@@ -103,9 +103,9 @@ extension ReportPlots {
     static func dnResponses(_ best: BestEvaluation, windows: ImageWindows, counts: [[Int]]) -> String {
         let left = 150.0, top = 64.0
         let n = windows.count, dns = counts.count
-        let cellW = min(40, 1160 / Double(max(n, 1))), cellH = 30.0
+        let cellW = min(40, 1080 / Double(max(n, 1))), cellH = 30.0
         let plotW = cellW * Double(n), plotH = cellH * Double(dns)
-        var c = SVGCanvas(width: max(left + plotW + 180, 700), height: top + plotH + 90)
+        var c = SVGCanvas(width: max(left + plotW + 90, 700), height: top + plotH + 90)
         let peak = max(counts.flatMap { $0 }.max() ?? 0, 1)
         c.text("DN responses of the best evaluation: spikes per DN in each image's stimulus window", 20, 22, size: 14, weight: "bold")
         c.text("outlined: the image's labelled DN (the one the teacher drives); \(classKey(windows.classNames))", 20, 40, size: 11, fill: "#444")
@@ -145,7 +145,7 @@ extension ReportPlots {
         c.text("image (presentation order)", left + plotW / 2, top + plotH + 48, size: 11, anchor: "middle")
         c.text("detection neuron", 16, top + plotH / 2, size: 11, anchor: "middle", rotate: -90)
         // Colour bar.
-        let barX = left + plotW + 30
+        let barX = left + plotW + 24
         for s in 0..<20 {
             let t = Double(19 - s) / 19
             c.rect(barX, top + Double(s) * plotH / 20, 14, plotH / 20 + 0.5, fill: Palette.sequential(t))
