@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -38,11 +39,17 @@ def own_small_run(tmp_path_factory):
     """A two-replicate quickstart run shrunk to seconds (used when there is no `run_file`)."""
     binary = autoparam_binary()
     out = tmp_path_factory.mktemp("report-run") / "small.h5"
-    result = subprocess.run(
-        [str(binary), "run", str(REPO_ROOT / "experiments" / "quickstart.yaml"), "--output", str(out), "--quiet",
-         "--set", "ga.tournaments=3", "--set", "ga.population=4", "--set", "dataset.count=8",
-         "--set", "replicates=2"],
-        capture_output=True, text=True, timeout=600)
+    command = [str(binary), "run", str(REPO_ROOT / "experiments" / "quickstart.yaml"), "--output", str(out), "--quiet",
+               "--force", "--set", "ga.tournaments=3", "--set", "ga.population=4", "--set", "dataset.count=8",
+               "--set", "replicates=2"]
+    for attempt in range(3):
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        if result.returncode >= 0:
+            break
+        # `autoparam run` with two replicates sometimes dies of heap corruption (SIGABRT) as its
+        # replicate threads end: a runner bug outside this test's subject. Say so and retry.
+        warnings.warn(f"autoparam run died of signal {-result.returncode} (attempt {attempt + 1}): "
+                      f"{result.stderr.splitlines()[0] if result.stderr else ''}")
     assert result.returncode == 0, f"autoparam run failed ({result.returncode}): {result.stderr}"
     return out
 
