@@ -86,6 +86,7 @@ struct ReplicateRunner: Sendable {
         var rng: Xoshiro256StarStar
         var ga: MicrobialGA
         var rows: [Int]
+        try writer.setStatus(replicate: replicate, .running, wallSeconds: 0)
         if let resume {
             let w = resume.rngState
             rng = Xoshiro256StarStar(state: (w[0], w[1], w[2], w[3]))
