@@ -72,8 +72,8 @@ final class ClusterShardSpecTests: XCTestCase {
             assertShardError(try ShardSpec.parseShard(text, environment: [:]), "--shard \(text): \(expected)")
         }
         assertShardError(try ShardSpec.parseShard("-1/4", environment: [:]), "--shard -1/4: shard -1 does not exist: shards of 4 are numbered 0…3")
-        assertShardError(try ShardSpec.parseShard("2/5", environment: [:]).replicates(of: 2),
-                         "--shard 2/5: this shard has no replicates: 2 replicates in 5 shards leave some empty; use at most 2 shards")
+        assertShardError(try ShardSpec.parseShard("0/5", environment: [:]).replicates(of: 2),
+                         "--shard 0/5: this shard has no replicates: 2 replicates in 5 shards leave some empty; use at most 2 shards")
     }
 
     // MARK: - Slurm scripts

@@ -86,7 +86,8 @@ final class MergeCommandTests: XCTestCase {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("merge-cli-\(UUID().uuidString.prefix(8))").path
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let text = try String(contentsOf: packageRoot.appendingPathComponent("experiments/quickstart.yaml"), encoding: .utf8)
-            try text.write(toFile: dir + "/exp.yaml", atomically: true, encoding: .utf8)
+            try text.replacingOccurrences(of: "output: runs/quickstart.h5", with: "output: runs/exp.h5")
+                .write(toFile: dir + "/exp.yaml", atomically: true, encoding: .utf8)
             for (arguments, env) in [([], [:]), (["--shard", "0/2"], [:]), (["--shard", "env/2"], ["SLURM_ARRAY_TASK_ID": "1"]),
                                      (["--replicates-only", "1"], [:])] as [([String], [String: String])] {
                 let r = try autoparam(["run", "exp.yaml"] + arguments + sets, in: dir, environment: env)
@@ -224,11 +225,12 @@ final class MergeCommandTests: XCTestCase {
         var r = try Self.autoparam(["slurm", "exp.yaml", "--per-job", "1", "--output-dir", "sl", "--time", "00:10:00"] + Self.sets.filter { $0 != "--quiet" }, in: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
         let sl = dir + "/sl"
+        // Files are named after the experiment (quickstart), not its file.
         let lines = r.stdout.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first, "array script \(sl)/array.sbatch   (2 tasks: 2 replicates, at most 1 per task)")
         XCTAssertTrue(lines.contains("merge script \(sl)/merge.sbatch"), r.stdout)
-        XCTAssertTrue(lines.contains("parts        \(sl)/parts/exp.shard-i-of-2.h5"), r.stdout)
-        XCTAssertTrue(lines.contains("merged file  \(sl)/exp.h5"), r.stdout)
+        XCTAssertTrue(lines.contains("parts        \(sl)/parts/quickstart.shard-i-of-2.h5"), r.stdout)
+        XCTAssertTrue(lines.contains("merged file  \(sl)/quickstart.h5"), r.stdout)
         let script = try String(contentsOfFile: sl + "/array.sbatch", encoding: .utf8)
         // The binary by its absolute path, and the experiment too.
         let exec = script.split(separator: "\n").first { $0.hasPrefix("exec ") }.map(String.init) ?? ""
@@ -242,10 +244,10 @@ final class MergeCommandTests: XCTestCase {
         for task in ["0", "1"] {
             r = try Self.execute(bash, [sl + "/array.sbatch"], in: dir, environment: ["SLURM_ARRAY_TASK_ID": task])
             XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
-            XCTAssertTrue(r.stdout.contains("run file     \(sl)/parts/exp.shard-\(task)-of-2.h5"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("run file     \(sl)/parts/quickstart.shard-\(task)-of-2.h5"), r.stdout)
         }
         // Re-running a task resumes its part (here complete: nothing left to do).
-        let part = sl + "/parts/exp.shard-1-of-2.h5"
+        let part = sl + "/parts/quickstart.shard-1-of-2.h5"
         let before = FileManager.default.contents(atPath: part)
         r = try Self.execute(bash, [sl + "/array.sbatch"], in: dir, environment: ["SLURM_ARRAY_TASK_ID": "1"])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
@@ -259,7 +261,7 @@ final class MergeCommandTests: XCTestCase {
 
         r = try Self.execute(bash, [sl + "/merge.sbatch"], in: dir)
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
-        try Self.assertSameRun(dir + "/runs/exp.h5", sl + "/exp.h5", in: dir)
+        try Self.assertSameRun(dir + "/runs/exp.h5", sl + "/quickstart.h5", in: dir)
     }
 
     func testSlurmRejectsBadResourceFlags() throws {
