@@ -31,6 +31,16 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a field of the file, e.g. --set ga.tournaments=20 (repeatable).", valueName: "path=value"))
     var overrides: [String] = []
 
+    @Option(name: .customLong("replicates-only"), help: ArgumentHelp(
+        "Run only these replicates, with the seeds they have in a full run: an inclusive range A..B or one index A. Default output: the experiment's with .replicates-A-B (or .replicates-A) before .h5.",
+        valueName: "A..B"))
+    var replicatesOnly: String?
+
+    @Option(help: ArgumentHelp(
+        "Run only shard i of n (counted from 0): replicates ⌊i·R/n⌋ ..< ⌊(i+1)·R/n⌋ of R. env/n reads i from SLURM_ARRAY_TASK_ID. Default output: the experiment's with .shard-i-of-n before .h5. Combine shards with `autoparam merge`.",
+        valueName: "i/n"))
+    var shard: String?
+
     @Flag(help: "Continue the run in the existing output file.")
     var resume = false
 
@@ -44,6 +54,9 @@ struct Run: ParsableCommand {
         if resume && force { throw ValidationError("--resume and --force contradict each other: choose one") }
         if let replicates, replicates < 1 { throw ValidationError("--replicates must be at least 1, found \(replicates)") }
         if let threads, threads < 0 { throw ValidationError("--threads must be 0 (all cores) or more, found \(threads)") }
+        if replicatesOnly != nil && shard != nil {
+            throw ValidationError("--replicates-only and --shard both choose replicates: give one")
+        }
     }
 
     func run() throws {
@@ -51,19 +64,31 @@ struct Run: ParsableCommand {
         if let replicates { sets.append("replicates=\(replicates)") }
         if let threads { sets.append("threads=\(threads)") }
         if let output { sets.append("output=\(output)") }
-        let experiment: Experiment
+        var experiment: Experiment
         do {
             experiment = try ExperimentLoader.load(path: file, overrides: sets, dataPath: data)
         } catch {
             throw BadInput("\(error)")
         }
+        // A shard: its replicates, and its own default output file.
+        var spec: ShardSpec?
+        var selected: [Int]?
+        do {
+            if let replicatesOnly { spec = try ShardSpec.parseRange(replicatesOnly) }
+            if let shard { spec = try ShardSpec.parseShard(shard) }
+            selected = try spec?.replicates(of: experiment.replicates)
+        } catch let error as ShardError {
+            throw BadInput(error.description)
+        }
+        if let spec, output == nil { experiment.output = spec.output(for: experiment.output) }
         let stop = StopSignal()
         stop.installHandlers { _ in
             FileHandle.standardError.write(Data("\nstopping after the tournaments in progress (the file stays consistent)…\n".utf8))
         }
         let summary: RunSummary
         do {
-            summary = try ExperimentRunner.run(experiment, options: RunOptions(resume: resume, force: force, quiet: quiet), stop: stop)
+            summary = try ExperimentRunner.run(experiment, options: RunOptions(resume: resume, force: force, quiet: quiet, replicates: selected),
+                                             stop: stop)
         } catch let error as RunnerError {
             switch error {
             case .outputExists, .nothingToResume, .resumeMismatch, .dataset: throw BadInput(error.description)
@@ -81,6 +106,7 @@ struct Run: ParsableCommand {
             for s in overrides { resumeCommand += " --set '\(s)'" }
             if let output { resumeCommand += " --output \(output)" }
             if let data { resumeCommand += " --data \(data)" }
+            if let spec { resumeCommand += " " + spec.commandLine.joined(separator: " ") }
             printError("interrupted: the run file holds every completed tournament. Continue with:\n  \(resumeCommand)")
             throw ExitCode(130)
         }
