@@ -104,6 +104,8 @@ struct Run: ParsableCommand {
         if summary.interrupted {
             var resumeCommand = "autoparam run \(file) --resume"
             for s in overrides { resumeCommand += " --set '\(s)'" }
+            if let replicates { resumeCommand += " --replicates \(replicates)" }
+            if let threads { resumeCommand += " --threads \(threads)" }
             if let output { resumeCommand += " --output \(output)" }
             if let data { resumeCommand += " --data \(data)" }
             if let spec { resumeCommand += " " + spec.commandLine.joined(separator: " ") }
