@@ -1,0 +1,161 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Gene landscape
+#
+# Where in gene space the GA looked and what it found: every committed evaluation of every
+# replicate, as a point.
+#
+# * `gene_fitness.png`: fitness against each gene, one panel per gene, coloured by replicate.
+#   Evaluations that did not simulate normally (status *invalid genotype* or *numerical failure*)
+#   are drawn as crosses.
+# * `gene_pairs.png`: every pair of genes, each evaluation a point coloured by its fitness (the
+#   fittest drawn last, on top), to show interactions and the region the GA converged on.
+# * `evaluations.csv`: the table behind both (one row per evaluation, genes and fitness).
+#
+#     python3 notebooks-export/gene_landscape.py runs/quickstart.h5 [--out DIR]
+#
+# Genes whose values are all positive and span more than two decades (e.g. `stdp_alpha`) are
+# drawn on a logarithmic axis. Only committed rows are read, so a running or killed run works.
+
+# %%
+import sys
+from pathlib import Path
+
+try:
+    HERE = Path(__file__).resolve().parent
+except NameError:  # inside Jupyter
+    HERE = Path.cwd()
+sys.path.insert(0, str(HERE))
+
+from autoparam_run import (STATUS_NAMES, RunFile, output_folder, parse_arguments,  # noqa: E402
+                           save_figure, use_agg_unless_interactive)
+
+use_agg_unless_interactive()
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+# %% [markdown]
+# ## The run file
+
+# %%
+RUN_FILE = "runs/quickstart.h5"
+args = parse_arguments("Plot fitness against the genes of every evaluation of an autoparam run file.", RUN_FILE)
+run = RunFile(args.run_file)
+out = output_folder(args.run_file, args.out)
+evaluations = run.evaluations()
+genes = [g for g in run.gene_names if g in evaluations.columns]
+print(f"{run.path.name}: {len(evaluations)} committed evaluations in {len(run.replicates)} replicate(s), "
+      f"genes: {', '.join(genes)}")
+counts = evaluations["status"].map(lambda s: STATUS_NAMES.get(s, str(s))).value_counts()
+for name, n in counts.items():
+    print(f"  {name}: {n}")
+columns = ["replicate", "row", "tournament", "fitness", "max_fitness", "status"] + genes
+evaluations[columns].to_csv(out / "evaluations.csv", index=False)
+print(f"wrote {out / 'evaluations.csv'}")
+
+# %% [markdown]
+# ## Axis scales
+# A gene whose values are all positive and cover more than a factor of 100 is shown on a log axis.
+
+
+# %%
+def use_log(values):
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    return len(values) > 1 and values.min() > 0 and values.max() / values.min() > 100
+
+
+log_scale = {g: use_log(evaluations[g]) for g in genes}
+print("log axes:", ", ".join(g for g, v in log_scale.items() if v) or "none")
+
+# %% [markdown]
+# ## Fitness against each gene
+
+# %%
+ok = evaluations["status"] == 0
+colours = plt.cm.tab10(np.linspace(0, 1, 10))
+columns_per_row = min(3, max(len(genes), 1))
+rows = max(1, int(np.ceil(len(genes) / columns_per_row)))
+fig, axes = plt.subplots(rows, columns_per_row, figsize=(4.2 * columns_per_row, 3.4 * rows), squeeze=False)
+for ax, gene in zip(axes.flat, genes):
+    for k, r in enumerate(run.replicates):
+        mine = evaluations["replicate"] == r
+        c = colours[k % 10]
+        ax.scatter(evaluations.loc[mine & ok, gene], evaluations.loc[mine & ok, "fitness"], s=18, color=c,
+                   alpha=0.75, edgecolors="none", label=f"replicate {r}")
+        if (mine & ~ok).any():
+            ax.scatter(evaluations.loc[mine & ~ok, gene], evaluations.loc[mine & ~ok, "fitness"], s=30, color=c,
+                       marker="x", label=f"replicate {r}, not ok")
+    if log_scale[gene]:
+        ax.set_xscale("log")
+    ax.set_xlabel(gene)
+    ax.set_ylabel("fitness")
+    ax.grid(alpha=0.3)
+for ax in list(axes.flat)[len(genes):]:
+    ax.axis("off")
+if genes:
+    handles, names = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=min(len(names), 6), fontsize=8,
+               frameon=False)
+else:
+    axes.flat[0].text(0.5, 0.5, "no genes", ha="center", va="center")
+fig.suptitle(f"{run.experiment_name}: fitness of every committed evaluation against each gene")
+fig.tight_layout()
+save_figure(fig, out, "gene_fitness.png")
+
+# %% [markdown]
+# ## Gene pairs coloured by fitness
+# Lower triangle: one panel per pair of genes. The colour scale is shared by every panel.
+
+# %%
+if len(genes) >= 2 and len(evaluations):
+    n = len(genes)
+    ordered = evaluations.sort_values("fitness", na_position="first")
+    fitness = ordered["fitness"].to_numpy(dtype=float)
+    finite = fitness[np.isfinite(fitness)]
+    vmin, vmax = (finite.min(), finite.max()) if len(finite) else (0.0, 1.0)
+    if vmin == vmax:
+        vmin, vmax = vmin - 0.5, vmax + 0.5
+    fig, axes = plt.subplots(n - 1, n - 1, figsize=(2.6 * (n - 1) + 1.5, 2.4 * (n - 1)), squeeze=False)
+    points = None
+    for i in range(1, n):
+        for j in range(n - 1):
+            ax = axes[i - 1, j]
+            if j >= i:
+                ax.axis("off")
+                continue
+            gx, gy = genes[j], genes[i]
+            points = ax.scatter(ordered[gx], ordered[gy], c=fitness, cmap="viridis", vmin=vmin, vmax=vmax, s=14,
+                                edgecolors="none")
+            if log_scale[gx]:
+                ax.set_xscale("log")
+            if log_scale[gy]:
+                ax.set_yscale("log")
+            ax.tick_params(labelsize=7)
+            if i == n - 1:
+                ax.set_xlabel(gx, fontsize=9)
+            else:
+                ax.set_xticklabels([])
+            if j == 0:
+                ax.set_ylabel(gy, fontsize=9)
+            else:
+                ax.set_yticklabels([])
+    fig.colorbar(points, ax=axes.ravel().tolist(), label="fitness", shrink=0.8)
+    fig.suptitle(f"{run.experiment_name}: gene pairs of {len(evaluations)} evaluations, coloured by fitness")
+    save_figure(fig, out, "gene_pairs.png")
+else:
+    print("fewer than two genes (or no evaluations): no gene-pair plot")
+run.close()
