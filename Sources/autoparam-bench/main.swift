@@ -11,7 +11,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "autoparam-bench",
         abstract: "Release-build benchmarks of the simulator and the evaluation.",
-        subcommands: [Kernel.self, Evaluation.self]
+        subcommands: [Kernel.self, Evaluation.self, Recording.self]
     )
 }
 
@@ -82,5 +82,71 @@ struct Evaluation: ParsableCommand {
             print(String(format: "kc_count %5d: %.2f s wall, fitness %.1f / %.0f, %@, peak RSS %.1f MiB", k, r.wallSeconds,
                          r.fitness, r.maxFitness, r.status.name, peakResidentMiB()))
         }
+    }
+}
+
+/// What recording every spike costs: evaluation time with and without spike capture, the
+/// time to write the records through the run-file recorder, and bytes per spike on disk.
+struct Recording: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Cost of recording all spikes: time overhead, write throughput, bytes per spike.")
+
+    @Option(help: "Kenyon cells.") var kc = 1000
+    @Option(help: "Evaluations to record.") var evaluations = 3
+    @Option(help: "A CSV in the seed's format (default: the embedded dataset).") var data: String?
+
+    func run() throws {
+        let images = try data.map { try CSVImageLoader.load(path: $0) } ?? EmbeddedDataset.generate(count: 80, seed: 1)
+        let presented = PresentedImages(images)
+        let p = try MushroomBodyParameters().setting([("kc_count", Double(kc)), ("stdp_tau", 26), ("stdp_alpha", 0.00006),
+                                                      ("w_max", 0.4), ("stdp_offset", 0.0044), ("teacher", 1.0)])
+        let names = MushroomBody.populationNames
+        var plain = 0.0, recorded = 0.0, writing = 0.0, spikes = 0
+        let path = NSTemporaryDirectory() + "autoparam-bench-recording.h5"
+        let layout = RunLayout(replicateCount: 1, genes: [GeneDescription(name: "kc_count", prior: "constant")],
+                               componentNames: Rubric.seed242.componentNames, populationNames: names, recordsWeights: false,
+                               dtMilliseconds: 0.1, stepsPerEvaluation: 40_000)
+        func makeRecorder() throws -> RunRecorder { try RunRecorder.create(
+            path: path, provenance: RunProvenance(toolVersion: AutoparamVersion.current, createdISO8601: "", experimentName: "bench",
+                                                  masterSeed: 1, experimentText: "", host: "", threads: 1),
+            dataset: RunDatasetRecord(images: images.pixels, labels: images.labels.map(Int32.init), imageCount: images.count,
+                                      classNames: images.classNames),
+            layout: layout, replicateSeeds: [1], overwrite: true) }
+        // The size of the same file with no evaluations: the images and the empty layout.
+        let empty = try makeRecorder()
+        try empty.finish()
+        let baseline = try Self.fileSize(path)
+        let recorder = try makeRecorder()
+        let clock = ContinuousClock()
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+        for e in 0..<evaluations {
+            let seed = UInt64(e + 1)
+            let a = Evaluator.evaluate(parameters: p, training: presented, settings: .init(variant: .seed), seed: seed)
+            plain += a.wallSeconds
+            let b = Evaluator.evaluate(parameters: p, training: presented,
+                                       settings: .init(variant: .seed, recordedPopulations: names), seed: seed)
+            recorded += b.wallSeconds
+            let trains = names.map { b.spikes[$0] ?? SpikeTrain() }
+            spikes += trains.reduce(0) { $0 + $1.count }
+            let record = EvaluationRecord(genotype: [Double(kc)], fitness: b.fitness, maxFitness: b.maxFitness,
+                                          components: b.components, seed: seed, wallSeconds: b.wallSeconds, tournament: -1,
+                                          slot: Int32(e), populationSizes: b.populationSizes.map(Int32.init), spikes: trains)
+            let start = clock.now
+            _ = try recorder.appendEvaluation(replicate: 0, record)
+            try recorder.commit()
+            writing += seconds(clock.now - start)
+        }
+        try recorder.finish()
+        let bytes = try Self.fileSize(path) - baseline
+        print(String(format: "kc_count %d, %d evaluations, %d spikes recorded", kc, evaluations, spikes))
+        print(String(format: "evaluation without recording %.3f s, with spike capture %.3f s (%+.1f %%)",
+                     plain / Double(evaluations), recorded / Double(evaluations), (recorded / plain - 1) * 100))
+        print(String(format: "writing through the recorder: %.3f s per evaluation (%.1f %% of an evaluation), %.2f M spikes/s",
+                     writing / Double(evaluations), writing / plain * 100, Double(spikes) / writing / 1e6))
+        print(String(format: "spike records %d bytes on disk beyond the empty file (deflate + shuffle): %.2f bytes per recorded spike", bytes, Double(bytes) / Double(spikes)))
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    static func fileSize(_ path: String) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
     }
 }
