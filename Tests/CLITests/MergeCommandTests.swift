@@ -7,24 +7,7 @@ import XCTest
 ///
 /// Dataset-level equality is checked with Tests/slurm/compare_runs.py when python3 has h5py
 /// (the AutoparamTests Cluster tests check it in Swift).
-final class MergeCommandTests: XCTestCase {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// The autoparam executable: $AUTOPARAM_BIN, else the one built beside these tests, else
-    /// .build/release/autoparam in the package.
-    static var binary: URL? {
-        var candidates: [URL] = []
-        if let path = ProcessInfo.processInfo.environment["AUTOPARAM_BIN"], !path.isEmpty {
-            candidates.append(URL(fileURLWithPath: path))
-        }
-        let bundle = Bundle(for: MergeCommandTests.self).bundleURL
-        for folder in [bundle, bundle.deletingLastPathComponent(), Bundle.main.executableURL?.deletingLastPathComponent()] {
-            if let folder { candidates.append(folder.appendingPathComponent("autoparam")) }
-        }
-        candidates.append(packageRoot.appendingPathComponent(".build/release/autoparam"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
-
+final class MergeCommandTests: CLITestCase {
     /// The tiny experiment: quickstart, 2 replicates of population 4, 2 tournaments, 8 images.
     static let sets = ["--set", "ga.population=4", "--set", "ga.tournaments=2", "--set", "dataset.count=8", "--set", "replicates=2", "--quiet"]
 

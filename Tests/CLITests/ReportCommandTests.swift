@@ -3,52 +3,7 @@ import XCTest
 
 /// `autoparam report` as a user runs it: on a small run made with `autoparam run`, and on
 /// files that are missing or not run files (exit 2 with a clear message).
-final class ReportCommandTests: XCTestCase {
-    /// The package root, found from this file (Tests/CLITests/ReportCommandTests.swift).
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// The autoparam executable: $AUTOPARAM_BIN, else the one built beside these tests, else
-    /// .build/release/autoparam in the package.
-    static var binary: URL? {
-        var candidates: [URL] = []
-        if let path = ProcessInfo.processInfo.environment["AUTOPARAM_BIN"], !path.isEmpty {
-            candidates.append(URL(fileURLWithPath: path))
-        }
-        let bundle = Bundle(for: ReportCommandTests.self).bundleURL
-        for folder in [bundle, bundle.deletingLastPathComponent(), Bundle.main.executableURL?.deletingLastPathComponent()] {
-            if let folder { candidates.append(folder.appendingPathComponent("autoparam")) }
-        }
-        candidates.append(packageRoot.appendingPathComponent(".build/release/autoparam"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
-
-    var workDirectory: URL!
-
-    override func setUpWithError() throws {
-        workDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("report-cli-\(UUID())")
-        try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: workDirectory)
-    }
-
-    func autoparam(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        guard let binary = Self.binary else { throw XCTSkip("no autoparam binary: build it, or set AUTOPARAM_BIN") }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = workDirectory
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-    }
-
+final class ReportCommandTests: CLITestCase {
     /// A one-replicate run of the quickstart experiment, shrunk to seconds. (One replicate:
     /// runs with two sometimes abort as their replicate threads end, a runner bug that is not
     /// this test's subject; the report's multi-replicate numbers are pinned in ReportTests.)

@@ -3,54 +3,7 @@ import XCTest
 
 /// `autoparam validate` as a user runs it: the resolved experiment on stdout and exit 0, or
 /// every problem on stderr and exit 2, and never a file written.
-final class ValidateCommandTests: XCTestCase {
-    /// The package root, found from this file (Tests/CLITests/ValidateCommandTests.swift).
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// The autoparam executable: $AUTOPARAM_BIN, else the one built beside these tests, else
-    /// .build/release/autoparam in the package.
-    static var binary: URL? {
-        var candidates: [URL] = []
-        if let path = ProcessInfo.processInfo.environment["AUTOPARAM_BIN"], !path.isEmpty {
-            candidates.append(URL(fileURLWithPath: path))
-        }
-        // The build folder: the test bundle (or, on Linux, the test executable) lies in it.
-        let bundle = Bundle(for: ValidateCommandTests.self).bundleURL
-        for folder in [bundle, bundle.deletingLastPathComponent(), Bundle.main.executableURL?.deletingLastPathComponent()] {
-            if let folder { candidates.append(folder.appendingPathComponent("autoparam")) }
-        }
-        candidates.append(packageRoot.appendingPathComponent(".build/release/autoparam"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
-
-    var workDirectory: URL!
-
-    override func setUpWithError() throws {
-        workDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("validate-\(UUID())")
-        try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: workDirectory)
-    }
-
-    /// Runs `autoparam <arguments>` in the work directory.
-    func autoparam(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        guard let binary = Self.binary else { throw XCTSkip("no autoparam binary: build it, or set AUTOPARAM_BIN") }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = workDirectory
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-    }
-
+final class ValidateCommandTests: CLITestCase {
     func write(_ name: String, _ text: String) throws {
         try text.write(to: workDirectory.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
