@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import HDF5
 
 /// How the recorder makes a run file survive its writer being killed (internal; see
@@ -14,12 +19,15 @@ struct RunFileDurability: Sendable, Hashable {
     var padAfterCommit = true
     /// Flush the data before writing the commit counters, then flush again.
     var twoPhaseCommit = true
+    /// Storage of the datasets (unfiltered growing datasets in production).
+    var storage = RunFileStorage.production
 
     /// What `RunRecorder` uses.
     static let production = RunFileDurability()
     /// HDF5's defaults and a single flush per commit: the baseline of the kill experiments.
     static let naive = RunFileDurability(fileLocking: true, holdMetadataUntilFlush: false, reuseFreedSpace: true,
-                                         padAfterCommit: false, twoPhaseCommit: false)
+                                         padAfterCommit: false, twoPhaseCommit: false,
+                                         storage: .compressedBulk)
 
     var fileOptions: HDF5FileOptions {
         HDF5FileOptions(fileLocking: fileLocking, holdMetadataUntilFlush: holdMetadataUntilFlush,
@@ -69,9 +77,9 @@ public final class RunRecorder {
     private var finished = false
 
     private init(file: HDF5File, provenance: RunProvenance, layout: RunLayout, replicates: [ReplicateStore],
-                 durability: RunFileDurability) {
+                 durability: RunFileDurability, path: String? = nil) {
         self.file = file
-        self.path = file.path
+        self.path = path ?? file.path
         self.provenance = provenance
         self.layout = layout
         self.replicates = replicates
@@ -89,6 +97,10 @@ public final class RunRecorder {
 
     /// Creates a run file and commits its empty replicates.
     ///
+    /// The file is built as `<path>.partial` and renamed to `path` after the first commit, so a
+    /// writer killed during creation leaves no file at `path` (only the `.partial` leftover,
+    /// which the next `create` replaces).
+    ///
     /// - Parameters:
     ///   - replicateSeeds: one seed per replicate (`layout.replicateCount` of them).
     ///   - overwrite: replace an existing file; when false an existing file is an error.
@@ -102,7 +114,13 @@ public final class RunRecorder {
                        replicateSeeds: [UInt64], overwrite: Bool, durability: RunFileDurability) throws -> RunRecorder {
         try validate(layout: layout, dataset: dataset, replicateSeeds: replicateSeeds)
         typealias N = RunFileNames
-        let file = try HDF5File.create(path: path, truncate: overwrite, options: durability.fileOptions)
+        if !overwrite && access(path, F_OK) == 0 {
+            throw RunFileError("'\(path)' exists; pass overwrite: true to replace it")
+        }
+        // Build the file under a temporary name and give it its real name only after the first
+        // commit: `path` is either absent or a valid run file, even if the writer dies here.
+        let partial = path + ".partial"
+        let file = try HDF5File.create(path: partial, truncate: true, options: durability.fileOptions)
         let root = file.root
         try root.setAttribute(N.format, provenance.formatName)
         try root.setAttribute(N.formatVersion, Int64(provenance.formatVersion))
@@ -122,10 +140,10 @@ public final class RunRecorder {
 
         let images = try root.createDataset("\(N.dataset)/\(N.images)", of: UInt8.self,
                                             shape: [dataset.imageCount, RunDatasetRecord.pixelsPerImage],
-                                            storage: dataset.imageCount > 0 ? RunFileStorage.images : .contiguous)
+                                            storage: dataset.imageCount > 0 ? durability.storage.images : .contiguous)
         try images.write(dataset.images)
         let labels = try root.createDataset("\(N.dataset)/\(N.labels)", of: Int32.self, shape: [dataset.imageCount],
-                                            storage: dataset.imageCount > 0 ? RunFileStorage.labels : .contiguous)
+                                            storage: dataset.imageCount > 0 ? durability.storage.labels : .contiguous)
         try labels.write(dataset.labels)
         let datasetGroup = try root.openGroup(N.dataset)
         try datasetGroup.setAttribute(N.classNames, dataset.classNames)
@@ -135,12 +153,31 @@ public final class RunRecorder {
 
         var stores: [ReplicateStore] = []
         for (index, seed) in replicateSeeds.enumerated() {
-            stores.append(try ReplicateStore.create(in: root, index: index, seed: seed, layout: layout))
+            stores.append(try ReplicateStore.create(in: root, index: index, seed: seed, layout: layout,
+                                                    storage: durability.storage))
         }
         let recorder = RunRecorder(file: file, provenance: provenance, layout: layout, replicates: stores,
-                                   durability: durability)
+                                   durability: durability, path: path)
         try recorder.commit()
+        try publish(partial, as: path, overwrite: overwrite)
         return recorder
+    }
+
+    /// Gives the finished temporary file its real name: `rename` when replacing is allowed,
+    /// otherwise `link` + `unlink`, which fails instead of replacing a file created meanwhile.
+    private static func publish(_ partial: String, as path: String, overwrite: Bool) throws {
+        if overwrite {
+            guard rename(partial, path) == 0 else {
+                throw RunFileError("cannot rename '\(partial)' to '\(path)': \(String(cString: strerror(errno)))")
+            }
+            return
+        }
+        guard link(partial, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(partial)
+            throw RunFileError("cannot create '\(path)': \(reason)")
+        }
+        unlink(partial)
     }
 
     /// Opens an existing run file to resume it: repairs the end-of-allocation marker a kill
