@@ -280,7 +280,7 @@ final class RunFileTests: XCTestCase {
                 let type = try dataset.elementType()
                 let values: String
                 switch type {
-                case .string: values = "\(try dataset.readStrings())"
+                case .string, .fixedString: values = "\(try dataset.readStrings())"
                 case .uint8: values = "\(try dataset.read(as: UInt8.self))"
                 case .int32: values = "\(try dataset.read(as: Int32.self))"
                 case .int64: values = "\(try dataset.read(as: Int64.self))"

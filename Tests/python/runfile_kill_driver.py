@@ -34,6 +34,7 @@ def main():
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     rng = random.Random(args.seed)
     directory = args.directory or tempfile.mkdtemp(prefix="runfile-kill-")
+    os.makedirs(directory, exist_ok=True)
     generation = 0
     path = os.path.join(directory, f"probe-{generation}.h5")
     failures = []
@@ -56,6 +57,11 @@ def main():
             seconds_in_commit += float(acknowledged[-1][3])
             seconds_total += float(acknowledged[-1][4])
         try:
+            if not os.path.exists(path):
+                # Killed while creating: the file appears only after its first commit.
+                assert last is None, f"acknowledged commit {last} but no file"
+                print(f"kill {kill:3d} after {delay * 1000:5.0f} ms: no file yet (killed while creating)", flush=True)
+                continue
             counts = check_probe_file(path)
             e0, t0 = counts[0]
             if last is not None:

@@ -76,7 +76,8 @@ final class ReplicateStore {
         components = try column("\(N.evaluations)/\(N.components)", Double.self, width: c)
         status = try column("\(N.evaluations)/\(N.status)", Int32.self)
         statusMessage = create
-            ? try group.createDataset("\(N.evaluations)/\(N.statusMessage)", type: .string, shape: [0], extendable: true,
+            ? try group.createDataset("\(N.evaluations)/\(N.statusMessage)", type: .fixedString(N.statusMessageBytes),
+                                      shape: [0], extendable: true,
                                       storage: storage.rows)
             : try group.openDataset("\(N.evaluations)/\(N.statusMessage)")
         seed = try column("\(N.evaluations)/\(N.seed)", UInt64.self)
@@ -158,7 +159,7 @@ final class ReplicateStore {
         try group.setAttribute(N.committedTournaments, Int64(0))
         try group.setAttribute(N.checkpointSlot, Int64(-1))
         try group.setAttribute(N.seed, seed)
-        try group.setAttribute(N.status, ReplicateStatus.pending.rawValue)
+        try group.setAttribute(N.status, ReplicateStatus.pending.rawValue, fixedByteCount: N.statusBytes)
         try group.setAttribute(N.wallSeconds, 0.0)
         return try ReplicateStore(index: index, group: group, layout: layout, create: true, storage: storage)
     }

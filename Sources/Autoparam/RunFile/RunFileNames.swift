@@ -38,6 +38,10 @@ enum RunFileNames {
     static let committedEvaluations = "committed_evaluations"
     static let committedTournaments = "committed_tournaments"
     static let checkpointSlot = "checkpoint_slot"
+    /// Width of the fixed-length `status` attribute (UTF-8, NUL-padded).
+    static let statusBytes = 16
+    /// Width of each fixed-length `status_message` (UTF-8, NUL-padded; longer messages are cut).
+    static let statusMessageBytes = 256
 
     // Genes.
     static let genes = "genes"

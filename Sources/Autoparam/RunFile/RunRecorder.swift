@@ -310,7 +310,7 @@ public final class RunRecorder {
     /// Sets a replicate's status and wall-clock seconds and flushes them. Does not commit rows.
     public func setReplicateStatus(replicate: Int, status: ReplicateStatus, wallSeconds: Double) throws {
         let store = try store(replicate)
-        try store.group.setAttribute(RunFileNames.status, status.rawValue)
+        try store.group.setAttribute(RunFileNames.status, status.rawValue, fixedByteCount: RunFileNames.statusBytes)
         try store.group.setAttribute(RunFileNames.wallSeconds, wallSeconds)
         try file.flush()
         if durability.padAfterCommit { try file.padEndOfAllocation(bytes: 1) }

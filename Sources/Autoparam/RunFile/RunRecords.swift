@@ -137,7 +137,8 @@ public struct EvaluationRecord: Sendable, Hashable {
     public var components: [Double]
     /// Status code (`EvaluationStatus` raw value): 0 ok, 1 invalid genotype, 2 numerical failure.
     public var status: Int32
-    /// Human-readable detail for a non-ok status; empty when ok.
+    /// Human-readable detail for a non-ok status; empty when ok. Stored in 256 bytes of UTF-8:
+    /// a longer message is cut at a character boundary.
     public var statusMessage: String
     /// Seed of this evaluation's random streams (from the seed tree).
     public var seed: UInt64
