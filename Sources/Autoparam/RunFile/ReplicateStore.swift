@@ -3,7 +3,9 @@ import HDF5
 /// A run-file failure that is not an HDF5 library error: a record that does not fit the run's
 /// layout, a file that is not a run file, a replicate index out of range.
 public struct RunFileError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong.
     public let message: String
+    /// A failure with `message`.
     public init(_ message: String) { self.message = message }
     public var description: String { "run file: \(message)" }
 }
@@ -137,6 +139,10 @@ final class ReplicateStore {
             try group.writeDataset("\(N.genes)/\(N.priors)", layout.genes.map(\.prior))
             try group.writeDataset("\(N.genes)/\(N.lower)", layout.genes.map(\.lower))
             try group.writeDataset("\(N.genes)/\(N.upper)", layout.genes.map(\.upper))
+            if let populationSize = layout.populationSize {
+                checkpoint = try CheckpointStore(create: try group.createGroup(N.checkpoint),
+                                                 populationSize: populationSize, geneCount: g)
+            }
         } else {
             committedEvaluations = Int(try group.attribute(N.committedEvaluations, as: Int64.self))
             committedTournaments = Int(try group.attribute(N.committedTournaments, as: Int64.self))

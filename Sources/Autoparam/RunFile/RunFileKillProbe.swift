@@ -26,6 +26,9 @@ public enum RunFileKillProbe {
         case reuseFreedSpace = "reuse-freed-space"
         /// The recorder's settings, except that spikes and weights are deflated (experiment).
         case compressedBulk = "compressed-bulk"
+        /// The recorder's settings, except HDF5's default chunk-index node size (64 entries)
+        /// and half-size spike and weight chunks (experiment: more B-tree splits).
+        case smallIndexNodes = "small-index-nodes"
 
         var durability: RunFileDurability {
             switch self {
@@ -39,6 +42,11 @@ public enum RunFileKillProbe {
                 var durability = RunFileDurability.production
                 durability.storage = .compressedBulk
                 return durability
+            case .smallIndexNodes:
+                var durability = RunFileDurability.production
+                durability.storage = .smallChunks
+                durability.chunkIndexHalfNode = nil
+                return durability
             }
         }
     }
@@ -49,7 +57,7 @@ public enum RunFileKillProbe {
         genes: (0..<5).map { GeneDescription(name: "g\($0)", prior: "uniform(0, 1)", lower: 0, upper: 1) },
         componentNames: ["accuracy", "sparsity", "stability"],
         populationNames: ["PN", "KC", "DN", "GGN"],
-        recordsWeights: true, dtMilliseconds: 0.1, stepsPerEvaluation: 2_000)
+        recordsWeights: true, dtMilliseconds: 0.1, stepsPerEvaluation: 2_000, populationSize: populationSize)
 
     /// Population slots of the probe's GA.
     public static let populationSize = 8

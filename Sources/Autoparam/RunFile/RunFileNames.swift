@@ -19,6 +19,7 @@ enum RunFileNames {
     static let populations = "populations"
     static let components = "components"
     static let recordsWeights = "records_weights"
+    static let populationSize = "population_size"
 
     // Dataset group.
     static let dataset = "dataset"
@@ -104,10 +105,10 @@ struct RunFileStorage: Sendable, Hashable {
     var rows = HDF5Storage.chunked(rows: 256)
     /// Spike index and weight index offsets.
     var offsets = HDF5Storage.chunked(rows: 1024)
-    /// Spike steps and ids: 16 Ki elements (64 KiB) per chunk.
-    var spikes = HDF5Storage.chunked(rows: 16_384)
-    /// Concatenated weights: 32 Ki floats (128 KiB) per chunk.
-    var weights = HDF5Storage.chunked(rows: 32_768)
+    /// Spike steps and ids: 32 Ki elements (128 KiB) per chunk.
+    var spikes = HDF5Storage.chunked(rows: 32_768)
+    /// Concatenated weights: 64 Ki floats (256 KiB) per chunk.
+    var weights = HDF5Storage.chunked(rows: 65_536)
     /// Dataset images (written once): 256 images per chunk, compressed.
     var images = HDF5Storage.compressed(rows: 256, level: 4)
     var labels = HDF5Storage.compressed(rows: 16_384, level: 4)
@@ -116,4 +117,6 @@ struct RunFileStorage: Sendable, Hashable {
     /// Spikes and weights deflated (the variant the kill experiments reject).
     static let compressedBulk = RunFileStorage(spikes: .compressed(rows: 16_384, level: 4),
                                                weights: .compressed(rows: 32_768, level: 4))
+    /// The storage of the first kill experiments (smaller chunks).
+    static let smallChunks = RunFileStorage(spikes: .chunked(rows: 16_384), weights: .chunked(rows: 32_768))
 }

@@ -21,17 +21,21 @@ struct RunFileDurability: Sendable, Hashable {
     var twoPhaseCommit = true
     /// Storage of the datasets (unfiltered growing datasets in production).
     var storage = RunFileStorage.production
+    /// Half the entries of a chunk-index B-tree node (HDF5's istore_k; default 32). Large nodes
+    /// split rarely, and a split is the one change a kill inside a flush can leave half-written.
+    var chunkIndexHalfNode: Int? = 512
 
     /// What `RunRecorder` uses.
     static let production = RunFileDurability()
     /// HDF5's defaults and a single flush per commit: the baseline of the kill experiments.
     static let naive = RunFileDurability(fileLocking: true, holdMetadataUntilFlush: false, reuseFreedSpace: true,
                                          padAfterCommit: false, twoPhaseCommit: false,
-                                         storage: .compressedBulk)
+                                         storage: .compressedBulk, chunkIndexHalfNode: nil)
 
     var fileOptions: HDF5FileOptions {
         HDF5FileOptions(fileLocking: fileLocking, holdMetadataUntilFlush: holdMetadataUntilFlush,
-                        metadataCacheBytes: 16 << 20, reuseFreedSpace: reuseFreedSpace)
+                        metadataCacheBytes: 16 << 20, reuseFreedSpace: reuseFreedSpace,
+                        chunkIndexHalfNode: chunkIndexHalfNode)
     }
 }
 
@@ -137,6 +141,9 @@ public final class RunRecorder {
         try root.setAttribute(N.populations, layout.populationNames)
         try root.setAttribute(N.components, layout.componentNames)
         try root.setAttribute(N.recordsWeights, Int64(layout.recordsWeights ? 1 : 0))
+        if let populationSize = layout.populationSize {
+            try root.setAttribute(N.populationSize, Int64(populationSize))
+        }
 
         let images = try root.createDataset("\(N.dataset)/\(N.images)", of: UInt8.self,
                                             shape: [dataset.imageCount, RunDatasetRecord.pixelsPerImage],
@@ -282,6 +289,7 @@ public final class RunRecorder {
             throw RunFileError("checkpoint of replicate \(replicate): expected P genotypes of \(g) genes, P fitness values, P rows and 4 RNG words")
         }
         if store.checkpoint == nil {
+            // Only when the layout did not give the population size (see RunLayout.populationSize).
             let group = try store.group.createGroup(RunFileNames.checkpoint)
             store.checkpoint = try CheckpointStore(create: group, populationSize: p, geneCount: g)
         }
