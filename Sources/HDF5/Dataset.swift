@@ -158,7 +158,8 @@ public final class HDF5Dataset: HDF5Object {
 
     // MARK: - String data
 
-    /// Writes the whole dataset of strings; `values.count` must equal the element count.
+    /// Writes the whole dataset of strings (variable- or fixed-length); `values.count` must
+    /// equal the element count.
     public func write(_ values: [String]) throws(HDF5Error) {
         let id = try liveID()
         let count = try shape().reduce(1, *)
@@ -166,7 +167,15 @@ public final class HDF5Dataset: HDF5Object {
             throw usage("write '\(path)': \(values.count) strings for \(count) elements")
         }
         guard count > 0 else { return }
-        let memory = try TypeHandle.make(.string)
+        let stored = try elementType()
+        let memory = try TypeHandle.make(stored)
+        if case .fixedString(let width) = stored {
+            let bytes = packFixed(values, width: width)
+            _ = try h5("write '\(path)'") {
+                H5Dwrite(id, memory.id, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), bytes)
+            }
+            return
+        }
         try withCStringPointers(values) { (pointers) throws(HDF5Error) in
             _ = try h5("write '\(path)'") {
                 pointers.withUnsafeBufferPointer { H5Dwrite(id, memory.id, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), $0.baseAddress) }
@@ -175,9 +184,17 @@ public final class HDF5Dataset: HDF5Object {
     }
 
     /// Appends strings (whole rows) to an extendable string dataset; returns the first new row.
+    /// For a fixed-length dataset, strings longer than the width are cut at a character boundary.
     @discardableResult
     public func append(_ values: [String]) throws(HDF5Error) -> Int {
-        try withCStringPointers(values) { (pointers) throws(HDF5Error) in
+        let stored = try elementType()
+        if case .fixedString(let width) = stored {
+            let bytes = packFixed(values, width: width)
+            return try appendRaw(type: stored, count: values.count, rows: nil) { (memory, memSpace, fileSpace) throws(HDF5Error) in
+                _ = try h5("append to '\(path)'") { H5Dwrite(id, memory, memSpace, fileSpace, chdf5_p_default(), bytes) }
+            }
+        }
+        return try withCStringPointers(values) { (pointers) throws(HDF5Error) in
             try appendRaw(type: .string, count: values.count, rows: nil) { (memory, memSpace, fileSpace) throws(HDF5Error) in
                 _ = try h5("append to '\(path)'") {
                     pointers.withUnsafeBufferPointer { H5Dwrite(id, memory, memSpace, fileSpace, chdf5_p_default(), $0.baseAddress) }
@@ -192,7 +209,7 @@ public final class HDF5Dataset: HDF5Object {
         return try readStrings(rows: 0..<rows)
     }
 
-    /// Reads the strings of the rows in `rows`.
+    /// Reads the strings of the rows in `rows` (variable- or fixed-length).
     public func readStrings(rows: Range<Int>) throws(HDF5Error) -> [String] {
         let dims = try shape()
         guard rows.lowerBound >= 0, rows.upperBound <= (dims.first ?? 1) else {
@@ -201,8 +218,17 @@ public final class HDF5Dataset: HDF5Object {
         let count = rows.count * dims.dropFirst().reduce(1, *)
         guard count > 0 else { return [] }
         let (memSpace, fileSpace) = try rowSelection(start: rows.lowerBound, rows: rows.count, dims: dims)
-        let memory = try TypeHandle.make(.string)
+        let stored = try elementType()
         let id = self.id
+        if case .fixedString(let width) = stored {
+            let memory = try TypeHandle.make(stored)
+            var bytes = [UInt8](repeating: 0, count: count * width)
+            _ = try h5("read strings \(rows) of '\(path)'") {
+                H5Dread(id, memory.id, memSpace.id, fileSpace.id, chdf5_p_default(), &bytes)
+            }
+            return unpackFixed(bytes, width: width)
+        }
+        let memory = try TypeHandle.make(.string)
         var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
         _ = try h5("read strings \(rows) of '\(path)'") {
             H5Dread(id, memory.id, memSpace.id, fileSpace.id, chdf5_p_default(), &pointers)

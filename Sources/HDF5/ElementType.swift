@@ -6,13 +6,20 @@ import Darwin
 #endif
 
 /// The element types this layer stores. Numeric types are written in the machine's native
-/// byte order (HDF5 records it, so every reader converts as needed);
-/// `string` is a variable-length, UTF-8, NUL-terminated string (h5py reads it as `str`).
+/// byte order (HDF5 records it, so every reader converts as needed).
+///
+/// `string` is a variable-length UTF-8 string (h5py reads it as `str`); its bytes live in the
+/// file's global heap and each element holds a heap reference. `fixedString(n)` is UTF-8 in
+/// exactly `n` bytes, NUL-padded (h5py reads it as `bytes`; `.asstr()` or `.decode()` gives
+/// `str`); longer strings are cut at a character boundary. Prefer `fixedString` for values that
+/// are overwritten or truncated in a file that must survive a crash: rewriting one never touches
+/// the global heap.
 public enum HDF5ElementType: Sendable, Hashable, CustomStringConvertible {
     case uint8, uint16, uint32, uint64
     case int8, int16, int32, int64
     case float32, float64
     case string
+    case fixedString(Int)
 
     /// Size in bytes of one element in memory (for `string`, the size of one pointer).
     public var byteCount: Int {
@@ -22,6 +29,7 @@ public enum HDF5ElementType: Sendable, Hashable, CustomStringConvertible {
         case .uint32, .int32, .float32: return 4
         case .uint64, .int64, .float64: return 8
         case .string: return MemoryLayout<UnsafePointer<CChar>>.size
+        case .fixedString(let bytes): return bytes
         }
     }
 
@@ -38,6 +46,7 @@ public enum HDF5ElementType: Sendable, Hashable, CustomStringConvertible {
         case .float32: return "float32"
         case .float64: return "float64"
         case .string: return "string"
+        case .fixedString(let bytes): return "string\(bytes)"
         }
     }
 }
@@ -91,6 +100,14 @@ final class TypeHandle {
             _ = try h5("make string type variable-length") { H5Tset_size(copy, chdf5_t_variable()) }
             _ = try h5("make string type UTF-8") { H5Tset_cset(copy, H5T_CSET_UTF8) }
             return handle
+        case .fixedString(let bytes):
+            guard bytes >= 1 else { throw usage("a fixed-length string needs at least 1 byte, not \(bytes)") }
+            let copy = try h5("copy string type") { H5Tcopy(chdf5_c_s1()) }
+            let handle = TypeHandle(id: copy, owned: true)
+            _ = try h5("set string length \(bytes)") { H5Tset_size(copy, bytes) }
+            _ = try h5("make string type UTF-8") { H5Tset_cset(copy, H5T_CSET_UTF8) }
+            _ = try h5("make string type NUL-padded") { H5Tset_strpad(copy, H5T_STR_NULLPAD) }
+            return handle
         }
     }
 
@@ -126,7 +143,7 @@ final class TypeHandle {
             if size == 4 { return .float32 }
             if size == 8 { return .float64 }
         case H5T_STRING:
-            return .string
+            return H5Tis_variable_str(id) > 0 ? .string : .fixedString(size)
         default:
             break
         }
@@ -203,6 +220,32 @@ func withCStringPointers<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>?
     let copies: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
     defer { copies.forEach { free($0) } }
     return try body(copies.map { UnsafePointer($0) })
+}
+
+/// Packs strings into `width`-byte NUL-padded UTF-8 cells, cutting long ones at a character
+/// boundary.
+func packFixed(_ strings: [String], width: Int) -> [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: strings.count * width)
+    for (index, string) in strings.enumerated() {
+        var utf8 = Array(string.utf8)
+        if utf8.count > width {
+            var cut = width
+            while cut > 0 && (utf8[cut] & 0xC0) == 0x80 { cut -= 1 }
+            utf8 = Array(utf8[..<cut])
+        }
+        bytes.replaceSubrange((index * width)..<(index * width + utf8.count), with: utf8)
+    }
+    return bytes
+}
+
+/// Splits `width`-byte cells into strings (each ends at its first NUL).
+func unpackFixed(_ bytes: [UInt8], width: Int) -> [String] {
+    guard width > 0 else { return [] }
+    return stride(from: 0, to: bytes.count, by: width).map { start in
+        let cell = bytes[start..<min(start + width, bytes.count)]
+        let end = cell.firstIndex(of: 0) ?? cell.endIndex
+        return String(decoding: cell[cell.startIndex..<end], as: UTF8.self)
+    }
 }
 
 /// Decodes a NUL-terminated UTF-8 buffer.

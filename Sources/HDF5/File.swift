@@ -21,13 +21,18 @@ public struct HDF5FileOptions: Sendable, Hashable {
     /// grown heaps, truncated datasets) is never reused: the file only grows. `h5repack` makes a
     /// compact copy. When true (HDF5's default) freed space is recycled.
     public var reuseFreedSpace: Bool
+    /// Creation only. Half the number of entries of a node of the B-trees that index the chunks
+    /// of chunked datasets (HDF5's `istore_k`, default 32, at most 32767). Larger nodes split
+    /// rarely but cost `≈ 2k × (key + 8)` bytes per node and dataset, allocated up front.
+    public var chunkIndexHalfNode: Int?
 
     public init(fileLocking: Bool = true, holdMetadataUntilFlush: Bool = false,
-                metadataCacheBytes: Int = 8 << 20, reuseFreedSpace: Bool = true) {
+                metadataCacheBytes: Int = 8 << 20, reuseFreedSpace: Bool = true, chunkIndexHalfNode: Int? = nil) {
         self.fileLocking = fileLocking
         self.holdMetadataUntilFlush = holdMetadataUntilFlush
         self.metadataCacheBytes = metadataCacheBytes
         self.reuseFreedSpace = reuseFreedSpace
+        self.chunkIndexHalfNode = chunkIndexHalfNode
     }
 }
 
@@ -83,6 +88,10 @@ public final class HDF5File {
             _ = try h5("disable free-space reuse") {
                 H5Pset_file_space_strategy(creation.id, H5F_FSPACE_STRATEGY_NONE, false, 1)
             }
+        }
+        if let k = options.chunkIndexHalfNode {
+            guard (1...32_767).contains(k) else { throw usage("chunk index half node \(k) is outside 1...32767") }
+            _ = try h5("set chunk index node size") { H5Pset_istore_k(creation.id, UInt32(k)) }
         }
         let access = try accessList(options, writable: true)
         let flags = truncate ? chdf5_f_acc_trunc() : chdf5_f_acc_excl()

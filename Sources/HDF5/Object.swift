@@ -116,6 +116,17 @@ public class HDF5Object {
         }
     }
 
+    /// Sets a scalar fixed-length UTF-8 string attribute of `byteCount` bytes, NUL-padded (a
+    /// longer value is cut at a character boundary). Rewriting it with the same width changes
+    /// only bytes inside the object header, never the global heap.
+    public func setAttribute(_ name: String, _ value: String, fixedByteCount byteCount: Int) throws(HDF5Error) {
+        let space = try SpaceHandle.scalar()
+        let bytes = packFixed([value], width: byteCount)
+        try writeAttribute(name, type: .fixedString(byteCount), space: space) { (type, attribute) throws(HDF5Error) in
+            _ = try h5("write attribute '\(name)' of '\(path)'") { H5Awrite(attribute, type, bytes) }
+        }
+    }
+
     /// Sets a one-dimensional attribute of variable-length UTF-8 strings.
     public func setAttribute(_ name: String, _ values: [String]) throws(HDF5Error) {
         let space = try SpaceHandle(dims: [values.count])
@@ -166,8 +177,9 @@ public class HDF5Object {
         try readAttribute(name) { (attribute, count) throws(HDF5Error) in
             if count == 0 { return [] }
             let stored = TypeHandle(adopting: try h5("get type of attribute '\(name)'") { H5Aget_type(attribute) })
-            guard try stored.elementType() == .string else {
-                throw usage("attribute '\(name)' of '\(path)' is not a string attribute")
+            switch try stored.elementType() {
+            case .string, .fixedString: break
+            default: throw usage("attribute '\(name)' of '\(path)' is not a string attribute")
             }
             if try h5("inspect string type", { H5Tis_variable_str(stored.id) }) > 0 {
                 let memory = try TypeHandle.make(.string)

@@ -141,6 +141,31 @@ final class HDF5DatasetTests: XCTestCase {
         XCTAssertEqual(try grown.readStrings(), ["a", "b", "c"])
     }
 
+    func testFixedLengthStrings() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("fixed.h5")
+        do {
+            let file = try HDF5File.create(path: path)
+            let messages = try file.root.createDataset("messages", type: .fixedString(8), shape: [0], extendable: true,
+                                                       storage: .chunked(rows: 2))
+            XCTAssertEqual(try messages.elementType(), .fixedString(8))
+            try messages.append(["", "ok", "exactly8"])
+            // Cut at 8 bytes, and never inside a character: "ééééé" is 10 bytes, 4 characters fit.
+            try messages.append(["longer than eight", "ééééé"])
+            XCTAssertEqual(try messages.readStrings(), ["", "ok", "exactly8", "longer t", "éééé"])
+            XCTAssertEqual(try messages.readStrings(rows: 1..<3), ["ok", "exactly8"])
+            try messages.setRowCount(2)
+            try messages.append(["again"])
+            XCTAssertEqual(try messages.readStrings(), ["", "ok", "again"])
+            try file.root.setAttribute("status", "pending", fixedByteCount: 16)
+            try file.root.setAttribute("status", "interrupted", fixedByteCount: 16)
+            try file.close()
+        }
+        let file = try HDF5File.open(path: path)
+        XCTAssertEqual(try file.root.stringAttribute("status"), "interrupted")
+        XCTAssertEqual(try file.root.openDataset("messages").readStrings(), ["", "ok", "again"])
+    }
+
     func testAppendsAcrossChunkBordersAndRowRanges() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("append.h5")

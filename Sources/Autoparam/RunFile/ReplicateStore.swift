@@ -3,7 +3,9 @@ import HDF5
 /// A run-file failure that is not an HDF5 library error: a record that does not fit the run's
 /// layout, a file that is not a run file, a replicate index out of range.
 public struct RunFileError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong.
     public let message: String
+    /// A failure with `message`.
     public init(_ message: String) { self.message = message }
     public var description: String { "run file: \(message)" }
 }
@@ -54,18 +56,19 @@ final class ReplicateStore {
             + [weightValues, weightIndex].compactMap { $0 } + (checkpoint?.datasets ?? [])
     }
 
-    private init(index: Int, group: HDF5Group, layout: RunLayout, create: Bool) throws {
+    private init(index: Int, group: HDF5Group, layout: RunLayout, create: Bool, storage: RunFileStorage) throws {
         typealias N = RunFileNames
         self.index = index
         self.group = group
+        let runStorage = storage
         let g = layout.genes.count
         let c = layout.componentNames.count
         let p = layout.populationNames.count
         func column<T: HDF5Numeric>(_ path: String, _ type: T.Type, width: Int? = nil,
-                                   storage: HDF5Storage = RunFileStorage.rows) throws -> HDF5Dataset {
+                                   storage: HDF5Storage? = nil) throws -> HDF5Dataset {
             if create {
                 return try group.createDataset(path, of: T.self, shape: width.map { [0, $0] } ?? [0],
-                                               extendable: true, storage: storage)
+                                               extendable: true, storage: storage ?? runStorage.rows)
             }
             return try group.openDataset(path)
         }
@@ -75,8 +78,9 @@ final class ReplicateStore {
         components = try column("\(N.evaluations)/\(N.components)", Double.self, width: c)
         status = try column("\(N.evaluations)/\(N.status)", Int32.self)
         statusMessage = create
-            ? try group.createDataset("\(N.evaluations)/\(N.statusMessage)", type: .string, shape: [0], extendable: true,
-                                      storage: RunFileStorage.rows)
+            ? try group.createDataset("\(N.evaluations)/\(N.statusMessage)", type: .fixedString(N.statusMessageBytes),
+                                      shape: [0], extendable: true,
+                                      storage: storage.rows)
             : try group.openDataset("\(N.evaluations)/\(N.statusMessage)")
         seed = try column("\(N.evaluations)/\(N.seed)", UInt64.self)
         wallSeconds = try column("\(N.evaluations)/\(N.wallSeconds)", Double.self)
@@ -99,9 +103,9 @@ final class ReplicateStore {
         var steps: [HDF5Dataset] = [], ids: [HDF5Dataset] = [], offsets: [HDF5Dataset] = []
         for name in layout.populationNames {
             let base = "\(N.spikes)/\(name)"
-            steps.append(try column("\(base)/\(N.steps)", UInt32.self, storage: RunFileStorage.spikes))
-            ids.append(try column("\(base)/\(N.ids)", UInt32.self, storage: RunFileStorage.spikes))
-            let offset = try column("\(base)/\(N.index)", UInt64.self, storage: RunFileStorage.offsets)
+            steps.append(try column("\(base)/\(N.steps)", UInt32.self, storage: storage.spikes))
+            ids.append(try column("\(base)/\(N.ids)", UInt32.self, storage: storage.spikes))
+            let offset = try column("\(base)/\(N.index)", UInt64.self, storage: storage.offsets)
             if create { try offset.append([UInt64(0)]) }
             offsets.append(offset)
         }
@@ -110,8 +114,8 @@ final class ReplicateStore {
         spikeIndex = offsets
         spikeTotals = Array(repeating: 0, count: p)
         if layout.recordsWeights {
-            weightValues = try column("\(N.weights)/\(N.values)", Float.self, storage: RunFileStorage.weights)
-            let offset = try column("\(N.weights)/\(N.index)", UInt64.self, storage: RunFileStorage.offsets)
+            weightValues = try column("\(N.weights)/\(N.values)", Float.self, storage: storage.weights)
+            let offset = try column("\(N.weights)/\(N.index)", UInt64.self, storage: storage.offsets)
             if create { try offset.append([UInt64(0)]) }
             weightIndex = offset
         } else {
@@ -135,6 +139,10 @@ final class ReplicateStore {
             try group.writeDataset("\(N.genes)/\(N.priors)", layout.genes.map(\.prior))
             try group.writeDataset("\(N.genes)/\(N.lower)", layout.genes.map(\.lower))
             try group.writeDataset("\(N.genes)/\(N.upper)", layout.genes.map(\.upper))
+            if let populationSize = layout.populationSize {
+                checkpoint = try CheckpointStore(create: try group.createGroup(N.checkpoint),
+                                                 populationSize: populationSize, geneCount: g)
+            }
         } else {
             committedEvaluations = Int(try group.attribute(N.committedEvaluations, as: Int64.self))
             committedTournaments = Int(try group.attribute(N.committedTournaments, as: Int64.self))
@@ -149,22 +157,23 @@ final class ReplicateStore {
 
     /// Creates `/replicates/NNN` with its attributes (commit counters first, so they share the
     /// first chunk of the group's object header) and all its datasets.
-    static func create(in root: HDF5Group, index: Int, seed: UInt64, layout: RunLayout) throws -> ReplicateStore {
+    static func create(in root: HDF5Group, index: Int, seed: UInt64, layout: RunLayout,
+                       storage: RunFileStorage) throws -> ReplicateStore {
         typealias N = RunFileNames
         let group = try root.createGroup("\(N.replicates)/\(N.replicate(index))")
         try group.setAttribute(N.committedEvaluations, Int64(0))
         try group.setAttribute(N.committedTournaments, Int64(0))
         try group.setAttribute(N.checkpointSlot, Int64(-1))
         try group.setAttribute(N.seed, seed)
-        try group.setAttribute(N.status, ReplicateStatus.pending.rawValue)
+        try group.setAttribute(N.status, ReplicateStatus.pending.rawValue, fixedByteCount: N.statusBytes)
         try group.setAttribute(N.wallSeconds, 0.0)
-        return try ReplicateStore(index: index, group: group, layout: layout, create: true)
+        return try ReplicateStore(index: index, group: group, layout: layout, create: true, storage: storage)
     }
 
     /// Opens an existing replicate for writing and reads its commit counters.
     static func open(in root: HDF5Group, index: Int, layout: RunLayout) throws -> ReplicateStore {
         let group = try root.openGroup("\(RunFileNames.replicates)/\(RunFileNames.replicate(index))")
-        return try ReplicateStore(index: index, group: group, layout: layout, create: false)
+        return try ReplicateStore(index: index, group: group, layout: layout, create: false, storage: .production)
     }
 
     /// Drops every row beyond the commit counters, so the datasets hold exactly what was committed.

@@ -19,6 +19,7 @@ enum RunFileNames {
     static let populations = "populations"
     static let components = "components"
     static let recordsWeights = "records_weights"
+    static let populationSize = "population_size"
 
     // Dataset group.
     static let dataset = "dataset"
@@ -38,6 +39,10 @@ enum RunFileNames {
     static let committedEvaluations = "committed_evaluations"
     static let committedTournaments = "committed_tournaments"
     static let checkpointSlot = "checkpoint_slot"
+    /// Width of the fixed-length `status` attribute (UTF-8, NUL-padded).
+    static let statusBytes = 16
+    /// Width of each fixed-length `status_message` (UTF-8, NUL-padded; longer messages are cut).
+    static let statusMessageBytes = 256
 
     // Genes.
     static let genes = "genes"
@@ -88,18 +93,30 @@ enum RunFileNames {
     static let nextTournament = "next_tournament"
 }
 
-/// Storage of each kind of dataset (see docs/hdf5-layout.md, "Storage").
-enum RunFileStorage {
-    /// Per-evaluation and per-tournament columns: small rows, rewritten at every commit; kept
-    /// unfiltered so a chunk is rewritten in place and never moves.
-    static let rows = HDF5Storage.chunked(rows: 256)
-    /// Spike index offsets.
-    static let offsets = HDF5Storage.chunked(rows: 1024)
-    /// Spike steps and ids: shuffled and deflated, 16 Ki elements (64 KiB) per chunk.
-    static let spikes = HDF5Storage.compressed(rows: 16_384, level: 4)
-    /// Concatenated weights: 32 Ki floats (128 KiB) per chunk.
-    static let weights = HDF5Storage.compressed(rows: 32_768, level: 4)
-    /// Dataset images: 256 images per chunk.
-    static let images = HDF5Storage.compressed(rows: 256, level: 4)
-    static let labels = HDF5Storage.compressed(rows: 16_384, level: 4)
+/// Storage of each kind of dataset (see docs/hdf5-layout.md, "Storage" and "Crash safety").
+///
+/// Datasets that grow while the run is recorded are chunked without filters: a chunk's size on
+/// disk never changes, so HDF5 rewrites a partly filled chunk in place and never moves or frees a
+/// chunk that committed metadata points to. Compressed chunks would be reallocated at every
+/// commit (their compressed size changes), which under kills corrupts committed rows or leaks
+/// the old copy (measured in the kill experiments). Data written once (the images) is compressed.
+struct RunFileStorage: Sendable, Hashable {
+    /// Per-evaluation and per-tournament columns.
+    var rows = HDF5Storage.chunked(rows: 256)
+    /// Spike index and weight index offsets.
+    var offsets = HDF5Storage.chunked(rows: 1024)
+    /// Spike steps and ids: 32 Ki elements (128 KiB) per chunk.
+    var spikes = HDF5Storage.chunked(rows: 32_768)
+    /// Concatenated weights: 64 Ki floats (256 KiB) per chunk.
+    var weights = HDF5Storage.chunked(rows: 65_536)
+    /// Dataset images (written once): 256 images per chunk, compressed.
+    var images = HDF5Storage.compressed(rows: 256, level: 4)
+    var labels = HDF5Storage.compressed(rows: 16_384, level: 4)
+
+    static let production = RunFileStorage()
+    /// Spikes and weights deflated (the variant the kill experiments reject).
+    static let compressedBulk = RunFileStorage(spikes: .compressed(rows: 16_384, level: 4),
+                                               weights: .compressed(rows: 32_768, level: 4))
+    /// The storage of the first kill experiments (smaller chunks).
+    static let smallChunks = RunFileStorage(spikes: .chunked(rows: 16_384), weights: .chunked(rows: 32_768))
 }

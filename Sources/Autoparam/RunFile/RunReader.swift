@@ -5,17 +5,20 @@ import HDF5
 public struct RunEvaluationTable: Sendable, Hashable {
     /// Gene values per evaluation (each `layout.genes.count` long).
     public var genotypes: [[Double]]
+    /// Fitness and the rubric's maximum per evaluation.
     public var fitness: [Double]
     public var maxFitness: [Double]
     /// Fitness components per evaluation (each `layout.componentNames.count` long).
     public var components: [[Double]]
     /// `EvaluationStatus` raw values.
     public var status: [Int32]
+    /// Status details (empty when ok), evaluation seeds, wall-clock seconds.
     public var statusMessages: [String]
     public var seeds: [UInt64]
     public var wallSeconds: [Double]
     /// Producing tournament, −1 for the initial population.
     public var tournaments: [Int64]
+    /// Population slot of each evaluated genotype.
     public var slots: [Int32]
     /// Recorded population sizes per evaluation (each `layout.populationNames.count` long).
     public var populationSizes: [[Int32]]
@@ -26,7 +29,9 @@ public struct RunEvaluationTable: Sendable, Hashable {
 
 /// Best, mean and minimum population fitness after each committed tournament.
 public struct RunFitnessTrace: Sendable, Hashable {
+    /// Tournament index of each point.
     public var tournaments: [Int64]
+    /// Best, mean and minimum population fitness after that tournament.
     public var best: [Double]
     public var mean: [Double]
     public var min: [Double]
@@ -41,8 +46,11 @@ public struct RunFitnessTrace: Sendable, Hashable {
 ///
 /// Use from one thread or actor; the class is not `Sendable`.
 public final class RunReader {
+    /// Path of the file.
     public let path: String
+    /// Root attributes: who wrote the file, from which experiment.
     public let provenance: RunProvenance
+    /// Genes, components, populations, time step (genes from replicate 000).
     public let layout: RunLayout
 
     private let file: HDF5File
@@ -104,7 +112,9 @@ public final class RunReader {
             populationNames: try root.stringArrayAttribute(N.populations),
             recordsWeights: try root.attribute(N.recordsWeights, as: Int64.self) != 0,
             dtMilliseconds: try root.attribute(N.dtMilliseconds, as: Double.self),
-            stepsPerEvaluation: Int(try root.attribute(N.stepsPerEvaluation, as: Int64.self)))
+            stepsPerEvaluation: Int(try root.attribute(N.stepsPerEvaluation, as: Int64.self)),
+            populationSize: try root.hasAttribute(N.populationSize)
+                ? Int(try root.attribute(N.populationSize, as: Int64.self)) : nil)
         return (provenance, layout)
     }
 

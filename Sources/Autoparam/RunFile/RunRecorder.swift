@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import HDF5
 
 /// How the recorder makes a run file survive its writer being killed (internal; see
@@ -14,16 +19,23 @@ struct RunFileDurability: Sendable, Hashable {
     var padAfterCommit = true
     /// Flush the data before writing the commit counters, then flush again.
     var twoPhaseCommit = true
+    /// Storage of the datasets (unfiltered growing datasets in production).
+    var storage = RunFileStorage.production
+    /// Half the entries of a chunk-index B-tree node (HDF5's istore_k; default 32). Large nodes
+    /// split rarely, and a split is the one change a kill inside a flush can leave half-written.
+    var chunkIndexHalfNode: Int? = 512
 
     /// What `RunRecorder` uses.
     static let production = RunFileDurability()
     /// HDF5's defaults and a single flush per commit: the baseline of the kill experiments.
     static let naive = RunFileDurability(fileLocking: true, holdMetadataUntilFlush: false, reuseFreedSpace: true,
-                                         padAfterCommit: false, twoPhaseCommit: false)
+                                         padAfterCommit: false, twoPhaseCommit: false,
+                                         storage: .compressedBulk, chunkIndexHalfNode: nil)
 
     var fileOptions: HDF5FileOptions {
         HDF5FileOptions(fileLocking: fileLocking, holdMetadataUntilFlush: holdMetadataUntilFlush,
-                        metadataCacheBytes: 16 << 20, reuseFreedSpace: reuseFreedSpace)
+                        metadataCacheBytes: 16 << 20, reuseFreedSpace: reuseFreedSpace,
+                        chunkIndexHalfNode: chunkIndexHalfNode)
     }
 }
 
@@ -69,9 +81,9 @@ public final class RunRecorder {
     private var finished = false
 
     private init(file: HDF5File, provenance: RunProvenance, layout: RunLayout, replicates: [ReplicateStore],
-                 durability: RunFileDurability) {
+                 durability: RunFileDurability, path: String? = nil) {
         self.file = file
-        self.path = file.path
+        self.path = path ?? file.path
         self.provenance = provenance
         self.layout = layout
         self.replicates = replicates
@@ -89,6 +101,10 @@ public final class RunRecorder {
 
     /// Creates a run file and commits its empty replicates.
     ///
+    /// The file is built as `<path>.partial` and renamed to `path` after the first commit, so a
+    /// writer killed during creation leaves no file at `path` (only the `.partial` leftover,
+    /// which the next `create` replaces).
+    ///
     /// - Parameters:
     ///   - replicateSeeds: one seed per replicate (`layout.replicateCount` of them).
     ///   - overwrite: replace an existing file; when false an existing file is an error.
@@ -102,7 +118,13 @@ public final class RunRecorder {
                        replicateSeeds: [UInt64], overwrite: Bool, durability: RunFileDurability) throws -> RunRecorder {
         try validate(layout: layout, dataset: dataset, replicateSeeds: replicateSeeds)
         typealias N = RunFileNames
-        let file = try HDF5File.create(path: path, truncate: overwrite, options: durability.fileOptions)
+        if !overwrite && access(path, F_OK) == 0 {
+            throw RunFileError("'\(path)' exists; pass overwrite: true to replace it")
+        }
+        // Build the file under a temporary name and give it its real name only after the first
+        // commit: `path` is either absent or a valid run file, even if the writer dies here.
+        let partial = path + ".partial"
+        let file = try HDF5File.create(path: partial, truncate: true, options: durability.fileOptions)
         let root = file.root
         try root.setAttribute(N.format, provenance.formatName)
         try root.setAttribute(N.formatVersion, Int64(provenance.formatVersion))
@@ -119,13 +141,16 @@ public final class RunRecorder {
         try root.setAttribute(N.populations, layout.populationNames)
         try root.setAttribute(N.components, layout.componentNames)
         try root.setAttribute(N.recordsWeights, Int64(layout.recordsWeights ? 1 : 0))
+        if let populationSize = layout.populationSize {
+            try root.setAttribute(N.populationSize, Int64(populationSize))
+        }
 
         let images = try root.createDataset("\(N.dataset)/\(N.images)", of: UInt8.self,
                                             shape: [dataset.imageCount, RunDatasetRecord.pixelsPerImage],
-                                            storage: dataset.imageCount > 0 ? RunFileStorage.images : .contiguous)
+                                            storage: dataset.imageCount > 0 ? durability.storage.images : .contiguous)
         try images.write(dataset.images)
         let labels = try root.createDataset("\(N.dataset)/\(N.labels)", of: Int32.self, shape: [dataset.imageCount],
-                                            storage: dataset.imageCount > 0 ? RunFileStorage.labels : .contiguous)
+                                            storage: dataset.imageCount > 0 ? durability.storage.labels : .contiguous)
         try labels.write(dataset.labels)
         let datasetGroup = try root.openGroup(N.dataset)
         try datasetGroup.setAttribute(N.classNames, dataset.classNames)
@@ -135,12 +160,31 @@ public final class RunRecorder {
 
         var stores: [ReplicateStore] = []
         for (index, seed) in replicateSeeds.enumerated() {
-            stores.append(try ReplicateStore.create(in: root, index: index, seed: seed, layout: layout))
+            stores.append(try ReplicateStore.create(in: root, index: index, seed: seed, layout: layout,
+                                                    storage: durability.storage))
         }
         let recorder = RunRecorder(file: file, provenance: provenance, layout: layout, replicates: stores,
-                                   durability: durability)
+                                   durability: durability, path: path)
         try recorder.commit()
+        try publish(partial, as: path, overwrite: overwrite)
         return recorder
+    }
+
+    /// Gives the finished temporary file its real name: `rename` when replacing is allowed,
+    /// otherwise `link` + `unlink`, which fails instead of replacing a file created meanwhile.
+    private static func publish(_ partial: String, as path: String, overwrite: Bool) throws {
+        if overwrite {
+            guard rename(partial, path) == 0 else {
+                throw RunFileError("cannot rename '\(partial)' to '\(path)': \(String(cString: strerror(errno)))")
+            }
+            return
+        }
+        guard link(partial, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(partial)
+            throw RunFileError("cannot create '\(path)': \(reason)")
+        }
+        unlink(partial)
     }
 
     /// Opens an existing run file to resume it: repairs the end-of-allocation marker a kill
@@ -245,6 +289,7 @@ public final class RunRecorder {
             throw RunFileError("checkpoint of replicate \(replicate): expected P genotypes of \(g) genes, P fitness values, P rows and 4 RNG words")
         }
         if store.checkpoint == nil {
+            // Only when the layout did not give the population size (see RunLayout.populationSize).
             let group = try store.group.createGroup(RunFileNames.checkpoint)
             store.checkpoint = try CheckpointStore(create: group, populationSize: p, geneCount: g)
         }
@@ -273,7 +318,7 @@ public final class RunRecorder {
     /// Sets a replicate's status and wall-clock seconds and flushes them. Does not commit rows.
     public func setReplicateStatus(replicate: Int, status: ReplicateStatus, wallSeconds: Double) throws {
         let store = try store(replicate)
-        try store.group.setAttribute(RunFileNames.status, status.rawValue)
+        try store.group.setAttribute(RunFileNames.status, status.rawValue, fixedByteCount: RunFileNames.statusBytes)
         try store.group.setAttribute(RunFileNames.wallSeconds, wallSeconds)
         try file.flush()
         if durability.padAfterCommit { try file.padEndOfAllocation(bytes: 1) }

@@ -111,7 +111,8 @@ public struct EvaluationRecord: Sendable, Hashable {
     public var components: [Double]
     /// Status code (`EvaluationStatus` raw value): 0 ok, 1 invalid genotype, 2 numerical failure.
     public var status: Int32
-    /// Human-readable detail for a non-ok status; empty when ok.
+    /// Human-readable detail for a non-ok status; empty when ok. Stored in 256 bytes of UTF-8:
+    /// a longer message is cut at a character boundary.
     public var statusMessage: String
     /// Seed of this evaluation's random streams (from the seed tree).
     public var seed: UInt64
@@ -154,11 +155,13 @@ public struct EvaluationRecord: Sendable, Hashable {
 public struct TournamentRecord: Sendable, Hashable {
     /// Tournament index, 0, 1, 2, … within the replicate.
     public var index: Int64
-    /// The two population slots drawn.
+    /// First population slot drawn.
     public var a: Int32
+    /// Second population slot drawn.
     public var b: Int32
-    /// The slot that won (kept its genotype) and the slot that lost (was overwritten).
+    /// The slot that won (kept its genotype).
     public var winner: Int32
+    /// The slot that lost (took genes from the winner, was mutated and re-evaluated).
     public var loser: Int32
     /// One entry per gene: 1 where the loser took the winner's gene, else 0.
     public var crossoverMask: [UInt8]
@@ -166,9 +169,11 @@ public struct TournamentRecord: Sendable, Hashable {
     public var mutatedGenes: [UInt8]
     /// Row in `evaluations` holding the loser's re-evaluation.
     public var evaluationRow: Int64
-    /// Best, mean and minimum fitness of the population after the tournament.
+    /// Best fitness of the population after the tournament.
     public var bestFitness: Double
+    /// Mean fitness of the population after the tournament.
     public var meanFitness: Double
+    /// Minimum fitness of the population after the tournament.
     public var minFitness: Double
 
     public init(index: Int64, a: Int32, b: Int32, winner: Int32, loser: Int32, crossoverMask: [UInt8],
@@ -228,9 +233,14 @@ public struct RunLayout: Sendable, Hashable {
     public var dtMilliseconds: Double
     /// Time steps per evaluation; every spike step is below it.
     public var stepsPerEvaluation: Int
+    /// Slots of the GA population, when known at creation: the checkpoint datasets are then
+    /// created with the file. When nil they are created by the first checkpoint, which adds
+    /// objects to a published file (a kill in that one flush is the riskiest moment).
+    public var populationSize: Int?
 
     public init(replicateCount: Int, genes: [GeneDescription], componentNames: [String], populationNames: [String],
-                recordsWeights: Bool, dtMilliseconds: Double, stepsPerEvaluation: Int) {
+                recordsWeights: Bool, dtMilliseconds: Double, stepsPerEvaluation: Int, populationSize: Int? = nil) {
+        self.populationSize = populationSize
         self.replicateCount = replicateCount
         self.genes = genes
         self.componentNames = componentNames

@@ -1,0 +1,115 @@
+"""Checks a run file written by RunFileKillProbe (Sources/Autoparam/RunFile/RunFileKillProbe.swift).
+
+Every value the probe writes is a pure function of (replicate, row); this module recomputes
+them and compares every committed row exactly. It is used by the kill tests after each SIGKILL.
+
+    python3 runfile_probe_check.py RUN.h5          # prints "ok E T" (replicate 0) or the error
+"""
+import sys
+
+import h5py
+import numpy as np
+
+POPULATION_SIZE = 8
+POPULATIONS = ["PN", "KC", "DN", "GGN"]
+GENES = 5
+
+
+def as_str(value):
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def segments(counts):
+    """For concatenated segments of the given lengths: (segment number, index within segment)."""
+    counts = np.asarray(counts, dtype=np.int64)
+    owner = np.repeat(np.arange(len(counts)), counts)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else np.zeros(0, np.int64)
+    local = np.arange(int(counts.sum())) - np.repeat(starts, counts)
+    return owner, local
+
+
+def check_replicate(f, replicate):
+    """Checks every committed row of one replicate against the probe's formulas (vectorized)."""
+    g = f[f"replicates/{replicate:03d}"]
+    E = int(g.attrs["committed_evaluations"])
+    T = int(g.attrs["committed_tournaments"])
+    slot = int(g.attrs["checkpoint_slot"])
+    where = f"r{replicate}"
+    # Probe invariant: every commit after the first adds one evaluation and one tournament.
+    assert E == POPULATION_SIZE + T or (E == 0 and T == 0), f"{where}: E={E} T={T} inconsistent"
+    ev = g["evaluations"]
+    for name in ev:
+        assert ev[name].shape[0] >= E, f"{where}: evaluations/{name} has {ev[name].shape[0]} rows < {E}"
+    rows = np.arange(E)
+    genes = np.arange(GENES)
+    assert np.array_equal(ev["genotype"][:E], rows[:, None] + genes[None, :] / 10 + replicate * 1000), where + " genotype"
+    assert np.array_equal(ev["fitness"][:E], rows * 0.5 + replicate), where + " fitness"
+    assert np.array_equal(ev["components"][:E], np.stack([rows, np.full(E, replicate), np.full(E, -1)], 1).astype(float)), where + " components"
+    assert np.array_equal(ev["status"][:E], rows % 3), where + " status"
+    messages = [as_str(m) for m in ev["status_message"][:E]]
+    assert messages == ["" if r % 3 == 0 else f"status of row {r}" for r in range(E)], where + " status_message"
+    assert np.array_equal(ev["seed"][:E], rows.astype(np.uint64) * np.uint64(1_000_003) + np.uint64(replicate)), where + " seed"
+    assert np.array_equal(ev["wall_seconds"][:E], rows / 1000), where + " wall_seconds"
+    assert np.array_equal(ev["tournament"][:E], np.where(rows < POPULATION_SIZE, -1, rows - POPULATION_SIZE)), where + " tournament"
+    assert np.array_equal(ev["slot"][:E], rows % POPULATION_SIZE), where + " slot"
+    kc = 2000 + (rows * 37) % 500
+    sizes = np.stack([np.full(E, 784), kc, np.full(E, 10), np.full(E, 1)], 1)
+    assert np.array_equal(ev["population_sizes"][:E], sizes), where + " population_sizes"
+    expected_counts = [rows * 37 % 5000, rows * 53 % 3000 + replicate, rows % 50, rows % 200]
+    for p, name in enumerate(POPULATIONS):
+        index = g[f"spikes/{name}/index"]
+        assert index.shape[0] >= E + 1, f"{where}: spikes/{name}/index has fewer than {E + 1} rows"
+        offsets = index[: E + 1].astype(np.int64)
+        assert offsets[0] == 0 and np.array_equal(np.diff(offsets), expected_counts[p]), f"{where}: spikes/{name}/index"
+        total = int(offsets[-1])
+        assert g[f"spikes/{name}/steps"].shape[0] >= total, f"{where}: spikes/{name}/steps shorter than index"
+        owner, local = segments(expected_counts[p])
+        n = np.maximum(np.asarray(expected_counts[p])[owner], 1)
+        steps = (local * 2000 // n).astype(np.uint32)
+        ids = ((local * 31 + owner) % sizes[owner, p]).astype(np.uint32)
+        assert np.array_equal(g[f"spikes/{name}/steps"][:total], steps), f"{where}: spikes/{name}/steps"
+        assert np.array_equal(g[f"spikes/{name}/ids"][:total], ids), f"{where}: spikes/{name}/ids"
+    lengths = np.where(rows % 4 == 3, 0, kc * 10)
+    offsets = g["weights/index"][: E + 1].astype(np.int64)
+    assert len(offsets) == E + 1 and offsets[0] == 0 and np.array_equal(np.diff(offsets), lengths), where + " weights/index"
+    owner, local = segments(lengths)
+    weights = owner.astype(np.float32) + (local % 1000).astype(np.float32) / np.float32(1000)
+    assert np.array_equal(g["weights/values"][: int(offsets[-1])], weights), where + " weights/values"
+    tg = g["tournaments"]
+    for name in tg:
+        assert tg[name].shape[0] >= T, f"{where}: tournaments/{name} has fewer than {T} rows"
+    t = np.arange(T)
+    assert np.array_equal(tg["tournament"][:T], t), where + " tournaments/tournament"
+    assert np.array_equal(tg["a"][:T], t % POPULATION_SIZE), where + " tournaments/a"
+    assert np.array_equal(tg["loser"][:T], (t + 3) % POPULATION_SIZE), where + " tournaments/loser"
+    assert np.array_equal(tg["evaluation_row"][:T], POPULATION_SIZE + t), where + " tournaments/evaluation_row"
+    assert np.array_equal(tg["crossover_mask"][:T], (genes[None, :] + t[:, None]) % 2), where + " tournaments/crossover_mask"
+    assert np.array_equal(tg["best_fitness"][:T], t.astype(float)), where + " tournaments/best_fitness"
+    if T > 0:
+        assert slot in (0, 1), f"{where}: checkpoint_slot {slot} after {T} tournaments"
+        cp = g["checkpoint"]
+        assert int(cp["next_tournament"][slot]) == T, f"{where}: checkpoint next_tournament != {T}"
+        expected = np.array([[T * 100 + s * 10 + j for j in range(GENES)] for s in range(POPULATION_SIZE)], float)
+        assert np.array_equal(cp["population_genotypes"][slot], expected), f"{where}: checkpoint genotypes"
+        assert list(cp["rng_state"][slot]) == [T, replicate, 3, 4], f"{where}: checkpoint rng_state"
+    else:
+        assert slot == -1, f"{where}: checkpoint_slot {slot} without tournaments"
+    return E, T
+
+
+def check_probe_file(path):
+    """Opens `path` with a plain h5py.File(path, "r") and checks every committed row.
+
+    Returns [(E, T) per replicate]; raises AssertionError (or an h5py error) on any problem."""
+    with h5py.File(path, "r") as f:
+        assert as_str(f.attrs["format"]) == "autoparam-run"
+        return [check_replicate(f, r) for r in range(int(f.attrs["replicate_count"]))]
+
+
+if __name__ == "__main__":
+    try:
+        counts = check_probe_file(sys.argv[1])
+    except Exception as error:  # report any failure as one line
+        print(f"FAIL {type(error).__name__}: {error}")
+        sys.exit(1)
+    print("ok " + " ".join(f"{e} {t}" for e, t in counts))
