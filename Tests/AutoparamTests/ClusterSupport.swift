@@ -144,7 +144,7 @@ enum ClusterSupport {
                 case .int64: values = try dump(d, Int64.self) { String($0) }
                 case .float32: values = try dump(d, Float.self) { String($0.bitPattern, radix: 16) }
                 case .float64: values = try dump(d, Double.self) { String($0.bitPattern, radix: 16) }
-                case .string: values = try d.readStrings().map { $0.debugDescription }.joined(separator: ",")
+                case .string, .fixedString: values = try d.readStrings().map { $0.debugDescription }.joined(separator: ",")
                 }
                 out[path] = "\(type) \(try d.shape()) [\(values)]"
                 try d.close()
