@@ -185,6 +185,9 @@ public enum RunMerger {
         }
         if a.masterSeed != b.masterSeed { return "master seed \(a.masterSeed), not \(b.masterSeed)" }
         if a.experimentText != b.experimentText { return "the experiment file's text differs" }
+        if ExperimentRunner.comparableExperiment(a.resolvedExperiment) != ExperimentRunner.comparableExperiment(b.resolvedExperiment) {
+            return "the resolved experiment differs (different --set overrides)"
+        }
         if part.layout.replicateCount != first.layout.replicateCount {
             return "\(part.layout.replicateCount) replicates, not \(first.layout.replicateCount)"
         }

@@ -84,12 +84,13 @@ public struct GeNNRunExport: Sendable {
             row = bestRow(table.fitness)
         }
 
-        // The experiment, as the run file's text says.
+        // The experiment: the resolved one the run recorded (overrides applied), or, in files
+        // written before that was recorded, the experiment file's text.
         let provenance = reader.provenance
         let experiment: Experiment
         do {
-            experiment = try ExperimentLoader.parse(text: provenance.experimentText,
-                                                    fileName: "\(provenance.experimentName).yaml", checkFiles: false)
+            let text = provenance.resolvedExperiment.isEmpty ? provenance.experimentText : provenance.resolvedExperiment
+            experiment = try ExperimentLoader.parse(text: text, fileName: "\(provenance.experimentName).yaml", checkFiles: false)
         } catch {
             throw GeNNExportError("the experiment text stored in \(path) no longer parses, so its parameters are unknown:\n\(error)")
         }
@@ -97,8 +98,8 @@ public struct GeNNRunExport: Sendable {
         let geneNames = layout.genes.map(\.name)
         if geneNames != experiment.genes.names {
             warnings.append("the run's genes (\(geneNames.joined(separator: ", "))) differ from the experiment text's "
-                            + "(\(experiment.genes.names.joined(separator: ", "))): `--set` overrides are not stored in "
-                            + "run files; the script uses the run's genes")
+                            + "(\(experiment.genes.names.joined(separator: ", "))): this run file holds no resolved experiment, so `--set` overrides are unknown"
+                            + "; the script uses the run's genes")
         }
         var parameters = experiment.model
         if let dt = parameters["dt"], dt != layout.dtMilliseconds {
@@ -111,7 +112,7 @@ public struct GeNNRunExport: Sendable {
         if steps != layout.stepsPerEvaluation {
             warnings.append("the run took \(layout.stepsPerEvaluation) steps per evaluation of \(images) images, but the "
                             + "experiment text's stimulus_ms and blank_ms give \(steps): they were probably overridden with "
-                            + "`--set`, which run files do not store; the script uses the text's")
+                            + "`--set`, which this run file does not record; the script uses the text's")
         }
         let genotype = table.genotypes[row]
         for (name, value) in zip(geneNames, genotype) {

@@ -123,9 +123,9 @@ public struct RunReport: Sendable {
         path = reader.path
         provenance = reader.provenance
         layout = reader.layout
-        if !provenance.experimentText.isEmpty {
-            experiment = try? ExperimentLoader.parse(text: provenance.experimentText,
-                                                     fileName: "\(provenance.experimentName).yaml", checkFiles: false)
+        let text = provenance.resolvedExperiment.isEmpty ? provenance.experimentText : provenance.resolvedExperiment
+        if !text.isEmpty {
+            experiment = try? ExperimentLoader.parse(text: text, fileName: "\(provenance.experimentName).yaml", checkFiles: false)
         }
         var replicates: [ReplicateSummary] = []
         var evaluations: [RunEvaluationTable] = []

@@ -11,6 +11,7 @@ enum RunFileNames {
     static let experimentName = "experiment_name"
     static let masterSeed = "master_seed"
     static let experimentYAML = "experiment_yaml"
+    static let resolvedExperimentYAML = "experiment_resolved_yaml"
     static let host = "host"
     static let threads = "threads"
     static let dtMilliseconds = "dt_ms"

@@ -97,7 +97,9 @@ public final class RunReader {
             toolVersion: try root.stringAttribute(N.toolVersion), createdISO8601: try root.stringAttribute(N.created),
             experimentName: try root.stringAttribute(N.experimentName),
             masterSeed: try root.attribute(N.masterSeed, as: UInt64.self),
-            experimentText: try root.stringAttribute(N.experimentYAML), host: try root.stringAttribute(N.host),
+            experimentText: try root.stringAttribute(N.experimentYAML),
+            resolvedExperiment: try root.hasAttribute(N.resolvedExperimentYAML) ? root.stringAttribute(N.resolvedExperimentYAML) : "",
+            host: try root.stringAttribute(N.host),
             threads: Int(try root.attribute(N.threads, as: Int64.self)))
         let replicateCount = Int(try root.attribute(N.replicateCount, as: Int64.self))
         let genes = try root.openGroup("\(N.replicates)/\(N.replicate(0))/\(N.genes)")

@@ -133,6 +133,7 @@ public final class RunRecorder {
         try root.setAttribute(N.experimentName, provenance.experimentName)
         try root.setAttribute(N.masterSeed, provenance.masterSeed)
         try root.setAttribute(N.experimentYAML, provenance.experimentText)
+        try root.setAttribute(N.resolvedExperimentYAML, provenance.resolvedExperiment)
         try root.setAttribute(N.host, provenance.host)
         try root.setAttribute(N.threads, Int64(provenance.threads))
         try root.setAttribute(N.dtMilliseconds, layout.dtMilliseconds)

@@ -20,6 +20,10 @@ public struct RunProvenance: Sendable, Hashable {
     public var masterSeed: UInt64
     /// The complete experiment file (YAML), verbatim (attribute `experiment_yaml`).
     public var experimentText: String
+    /// The resolved experiment (`autoparam validate`'s YAML: every default filled in and the
+    /// `--set` overrides applied), so the run can be rebuilt exactly; "" in files written
+    /// before it was recorded.
+    public var resolvedExperiment: String
     /// Host name of the machine that wrote the file (attribute `host`).
     public var host: String
     /// Worker threads used (attribute `threads`).
@@ -33,7 +37,7 @@ public struct RunProvenance: Sendable, Hashable {
     public init(formatName: String = RunProvenance.currentFormatName,
                 formatVersion: Int = RunProvenance.currentFormatVersion,
                 toolVersion: String, createdISO8601: String, experimentName: String,
-                masterSeed: UInt64, experimentText: String, host: String, threads: Int) {
+                masterSeed: UInt64, experimentText: String, resolvedExperiment: String = "", host: String, threads: Int) {
         self.formatName = formatName
         self.formatVersion = formatVersion
         self.toolVersion = toolVersion
@@ -41,6 +45,7 @@ public struct RunProvenance: Sendable, Hashable {
         self.experimentName = experimentName
         self.masterSeed = masterSeed
         self.experimentText = experimentText
+        self.resolvedExperiment = resolvedExperiment
         self.host = host
         self.threads = threads
     }

@@ -176,6 +176,7 @@ public enum ExperimentRunner {
         let formatter = ISO8601DateFormatter()
         return RunProvenance(toolVersion: AutoparamVersion.current, createdISO8601: formatter.string(from: Date()),
                              experimentName: e.name, masterSeed: e.seed, experimentText: e.sourceText,
+                             resolvedExperiment: e.resolvedYAML(),
                              host: ProcessInfo.processInfo.hostName, threads: threads)
     }
 
@@ -194,9 +195,21 @@ public enum ExperimentRunner {
         let p = reader.provenance
         if p.masterSeed != e.seed { throw RunnerError.resumeMismatch("master seed \(p.masterSeed) in the file, \(e.seed) now") }
         if p.experimentText != e.sourceText { throw RunnerError.resumeMismatch("the experiment file's text has changed") }
+        if !p.resolvedExperiment.isEmpty,
+           comparableExperiment(p.resolvedExperiment) != comparableExperiment(e.resolvedYAML()) {
+            throw RunnerError.resumeMismatch("the resolved experiment differs (give the same --set, --replicates and --data as the original run)")
+        }
         if reader.layout.replicateCount != e.replicates {
             throw RunnerError.resumeMismatch("\(reader.layout.replicateCount) replicates in the file, \(e.replicates) now")
         }
+    }
+
+    /// A resolved experiment without what may change between a run and its resumption or its
+    /// shards: comments, `threads` and `output`.
+    public static func comparableExperiment(_ resolved: String) -> String {
+        resolved.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("#") && !$0.hasPrefix("threads:") && !$0.hasPrefix("output:") }
+            .joined(separator: "\n")
     }
 
     static func resumePoint(_ reader: RunReader, replicate r: Int) throws -> ReplicateResumePoint? {
