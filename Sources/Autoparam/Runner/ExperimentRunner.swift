@@ -176,7 +176,7 @@ public enum ExperimentRunner {
         let formatter = ISO8601DateFormatter()
         return RunProvenance(toolVersion: AutoparamVersion.current, createdISO8601: formatter.string(from: Date()),
                              experimentName: e.name, masterSeed: e.seed, experimentText: e.sourceText,
-                             resolvedExperiment: e.resolvedYAML(),
+                             resolvedExperiment: comparableExperiment(e.resolvedYAML()),
                              host: ProcessInfo.processInfo.hostName, threads: threads)
     }
 
@@ -205,7 +205,9 @@ public enum ExperimentRunner {
     }
 
     /// A resolved experiment without what may change between a run and its resumption or its
-    /// shards: comments, `threads` and `output`.
+    /// shards and does not change a result: comments, `threads` and `output`. This is the form
+    /// recorded in run files, so that shards, resumed runs and runs on other thread counts
+    /// carry the same text.
     public static func comparableExperiment(_ resolved: String) -> String {
         resolved.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { !$0.hasPrefix("#") && !$0.hasPrefix("threads:") && !$0.hasPrefix("output:") }
