@@ -291,7 +291,8 @@ public final class RunRecorder {
         if store.checkpoint == nil {
             // Only when the layout did not give the population size (see RunLayout.populationSize).
             let group = try store.group.createGroup(RunFileNames.checkpoint)
-            store.checkpoint = try CheckpointStore(create: group, populationSize: p, geneCount: g)
+            store.checkpoint = try CheckpointStore(create: group, populationSize: p, geneCount: g,
+                                                   storage: durability.storage)
         }
         guard let checkpoint = store.checkpoint, checkpoint.populationSize == p else {
             throw RunFileError("checkpoint of replicate \(replicate): population size changed from \(store.checkpoint?.populationSize ?? 0) to \(p)")
