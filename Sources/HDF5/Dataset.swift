@@ -40,8 +40,11 @@ public final class HDF5Dataset: HDF5Object {
     public func storage() throws(HDF5Error) -> HDF5Storage {
         let id = try liveID()
         let creation = PropertyList(adopting: try h5("get creation properties of '\(path)'") { H5Dget_create_plist(id) })
-        guard H5Pget_layout(creation.id) == H5D_CHUNKED else { return .contiguous }
-        var storage = HDF5Storage()
+        var allocation = H5D_ALLOC_TIME_DEFAULT
+        _ = try h5("get allocation time of '\(path)'") { H5Pget_alloc_time(creation.id, &allocation) }
+        let early = allocation == H5D_ALLOC_TIME_EARLY
+        guard H5Pget_layout(creation.id) == H5D_CHUNKED else { return HDF5Storage(allocateEarly: early) }
+        var storage = HDF5Storage(allocateEarly: early)
         var chunk = [hsize_t](repeating: 0, count: 32)
         _ = try h5("get chunk shape of '\(path)'") { H5Pget_chunk(creation.id, 32, &chunk) }
         storage.chunkRows = Int(chunk[0])

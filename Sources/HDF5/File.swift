@@ -25,14 +25,21 @@ public struct HDF5FileOptions: Sendable, Hashable {
     /// of chunked datasets (HDF5's `istore_k`, default 32, at most 32767). Larger nodes split
     /// rarely but cost `≈ 2k × (key + 8)` bytes per node and dataset, allocated up front.
     public var chunkIndexHalfNode: Int?
+    /// Writing only. When set, every block HDF5 allocates is placed at a multiple of this many
+    /// bytes (H5Pset_alignment with threshold 1). With the page size (4096) a metadata block of
+    /// at most one page never straddles two pages, so the kernel writes it all or not at all
+    /// even when the writer is killed mid-write (a multi-page write can stop at a page boundary).
+    public var alignment: Int?
 
     public init(fileLocking: Bool = true, holdMetadataUntilFlush: Bool = false,
-                metadataCacheBytes: Int = 8 << 20, reuseFreedSpace: Bool = true, chunkIndexHalfNode: Int? = nil) {
+                metadataCacheBytes: Int = 8 << 20, reuseFreedSpace: Bool = true, chunkIndexHalfNode: Int? = nil,
+                alignment: Int? = nil) {
         self.fileLocking = fileLocking
         self.holdMetadataUntilFlush = holdMetadataUntilFlush
         self.metadataCacheBytes = metadataCacheBytes
         self.reuseFreedSpace = reuseFreedSpace
         self.chunkIndexHalfNode = chunkIndexHalfNode
+        self.alignment = alignment
     }
 }
 
@@ -160,6 +167,9 @@ public final class HDF5File {
     private static func accessList(_ options: HDF5FileOptions, writable: Bool) throws(HDF5Error) -> PropertyList {
         let access = try PropertyList(class: chdf5_p_file_access(), "file access")
         _ = try h5("set file locking") { H5Pset_file_locking(access.id, options.fileLocking, true) }
+        if writable, let alignment = options.alignment {
+            _ = try h5("set alignment \(alignment)") { H5Pset_alignment(access.id, 1, hsize_t(alignment)) }
+        }
         if writable && options.holdMetadataUntilFlush {
             let bytes = min(max(options.metadataCacheBytes, 1 << 20), 128 << 20)
             _ = try h5("configure metadata cache") { chdf5_set_mdc_no_evictions(access.id, bytes) }

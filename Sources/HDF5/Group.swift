@@ -97,6 +97,10 @@ public final class HDF5Group: HDF5Object {
         }
         let space = try SpaceHandle(dims: shape, maxDims: maxDims)
         let creation = try PropertyList(class: chdf5_p_dataset_create(), "dataset creation")
+        if storage.allocateEarly {
+            let id = creation.id
+            _ = try h5("set early allocation on '\(fullPath)'") { H5Pset_alloc_time(id, H5D_ALLOC_TIME_EARLY) }
+        }
         if needsChunks {
             let rowElements = shape.dropFirst().reduce(1) { $0 * max($1, 1) }
             let rowBytes = max(1, rowElements * type.byteCount)
@@ -188,19 +192,28 @@ public struct HDF5Storage: Sendable, Hashable {
     public var shuffle: Bool
     /// Append a Fletcher-32 checksum to each chunk; reads fail on a mismatch.
     public var fletcher32: Bool
+    /// Allocate file space (and, for chunked storage, the chunk index) when the dataset is
+    /// created and whenever it grows, instead of when data is first written out. The index then
+    /// exists before anything else changes in the file; new chunks are not filled (they read
+    /// as whatever the file held, zeros for new space, until written).
+    public var allocateEarly: Bool
 
-    public init(chunkRows: Int? = nil, deflateLevel: Int? = nil, shuffle: Bool = false, fletcher32: Bool = false) {
+    public init(chunkRows: Int? = nil, deflateLevel: Int? = nil, shuffle: Bool = false, fletcher32: Bool = false,
+                allocateEarly: Bool = false) {
         self.chunkRows = chunkRows
         self.deflateLevel = deflateLevel
         self.shuffle = shuffle
         self.fletcher32 = fletcher32
+        self.allocateEarly = allocateEarly
     }
 
     /// Contiguous, unfiltered storage (fixed-shape datasets only).
     public static let contiguous = HDF5Storage()
 
     /// Chunked storage with `rows` rows per chunk, no filters.
-    public static func chunked(rows: Int? = nil) -> HDF5Storage { HDF5Storage(chunkRows: rows) }
+    public static func chunked(rows: Int? = nil, allocateEarly: Bool = false) -> HDF5Storage {
+        HDF5Storage(chunkRows: rows, allocateEarly: allocateEarly)
+    }
 
     /// Chunked, shuffled and deflated storage (gzip `level`), optionally checksummed.
     public static func compressed(rows: Int? = nil, level: Int = 4, fletcher32: Bool = false) -> HDF5Storage {

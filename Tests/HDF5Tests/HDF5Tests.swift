@@ -222,6 +222,33 @@ final class HDF5DatasetTests: XCTestCase {
         XCTAssertThrowsError(try fixed.append([3.0]))
     }
 
+    func testEarlyAllocationMakesTheChunkIndexWhenADatasetGrows() throws {
+        let directory = try TemporaryDirectory()
+        func size(early: Bool) throws -> Int {
+            let path = directory.path("early-\(early).h5")
+            let file = try HDF5File.create(path: path, options: HDF5FileOptions(chunkIndexHalfNode: 256))
+            for index in 0..<8 {
+                let data = try file.root.createDataset("d\(index)", of: UInt32.self, shape: [0], extendable: true,
+                                                       storage: .chunked(rows: 1024, allocateEarly: early))
+                XCTAssertEqual(try data.storage(), .chunked(rows: 1024, allocateEarly: early))
+                // Growing an early-allocated dataset allocates its first chunk, and with it the
+                // chunk index, which stays when the dataset shrinks back to empty.
+                try data.setRowCount(1)
+                try data.setRowCount(0)
+            }
+            try file.close()
+            return try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        }
+        // A chunk-index node of 512 rank-1 entries takes about 16 KiB.
+        XCTAssertGreaterThan(try size(early: true), try size(early: false) + 8 * 12_000)
+        let file = try HDF5File.open(path: directory.path("early-true.h5"), mode: .readWrite)
+        let data = try file.root.openDataset("d0")
+        XCTAssertEqual(try data.rowCount(), 0)
+        try data.append([UInt32](0..<3000))
+        try data.setRowCount(10)
+        XCTAssertEqual(try data.read(as: UInt32.self), Array(0..<10))
+    }
+
     func testGroupsChildrenAndExistence() throws {
         let directory = try TemporaryDirectory()
         let file = try HDF5File.create(path: directory.path("groups.h5"))
@@ -306,7 +333,8 @@ final class HDF5FileTests: XCTestCase {
     }
 
     func testH5DumpReadsOurFiles() throws {
-        let h5dump = ["/usr/bin/h5dump", "/usr/local/bin/h5dump", "/opt/homebrew/bin/h5dump"]
+        let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/usr/local/bin"
+        let h5dump = searchPath.split(separator: ":").map { "\($0)/h5dump" }
             .first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let h5dump else { throw XCTSkip("h5dump not found; install hdf5-tools to run this check") }
         let directory = try TemporaryDirectory()

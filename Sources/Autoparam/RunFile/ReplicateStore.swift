@@ -141,7 +141,14 @@ final class ReplicateStore {
             try group.writeDataset("\(N.genes)/\(N.upper)", layout.genes.map(\.upper))
             if let populationSize = layout.populationSize {
                 checkpoint = try CheckpointStore(create: try group.createGroup(N.checkpoint),
-                                                 populationSize: populationSize, geneCount: g)
+                                                 populationSize: populationSize, geneCount: g, storage: storage)
+            }
+            // HDF5 makes a dataset's chunk index with its first chunk. Make every index now,
+            // before the file is published: grow each empty dataset by one row (early allocation
+            // allocates its chunk and the index) and shrink it back (the index stays).
+            for dataset in allDatasets where try dataset.rowCount() == 0 {
+                try dataset.setRowCount(1)
+                try dataset.setRowCount(0)
             }
         } else {
             committedEvaluations = Int(try group.attribute(N.committedEvaluations, as: Int64.self))
@@ -235,12 +242,12 @@ final class CheckpointStore {
 
     var datasets: [HDF5Dataset] { [genotypes, fitness, evaluationRows, rngState, nextTournament] }
 
-    init(create group: HDF5Group, populationSize: Int, geneCount: Int) throws {
+    init(create group: HDF5Group, populationSize: Int, geneCount: Int, storage: RunFileStorage) throws {
         typealias N = RunFileNames
         self.group = group
         self.populationSize = populationSize
         self.geneCount = geneCount
-        let perSlot = HDF5Storage.chunked(rows: 1)
+        let perSlot = storage.checkpointSlots
         genotypes = try group.createDataset(N.populationGenotypes, of: Double.self, shape: [2, populationSize, geneCount], storage: perSlot)
         fitness = try group.createDataset(N.populationFitness, of: Double.self, shape: [2, populationSize], storage: perSlot)
         evaluationRows = try group.createDataset(N.populationEvaluationRows, of: Int64.self, shape: [2, populationSize], storage: perSlot)

@@ -26,9 +26,12 @@ public enum RunFileKillProbe {
         case reuseFreedSpace = "reuse-freed-space"
         /// The recorder's settings, except that spikes and weights are deflated (experiment).
         case compressedBulk = "compressed-bulk"
-        /// The recorder's settings, except HDF5's default chunk-index node size (64 entries)
-        /// and half-size spike and weight chunks (experiment: more B-tree splits).
+        /// The recorder's settings, except HDF5's default chunk-index node size (64 entries),
+        /// no page alignment and half-size spike and weight chunks (experiment).
         case smallIndexNodes = "small-index-nodes"
+        /// The recorder's settings, except 1024-entry chunk-index nodes (33 KiB, several pages)
+        /// and no page alignment (experiment: torn node writes).
+        case largeIndexNodes = "large-index-nodes"
 
         var durability: RunFileDurability {
             switch self {
@@ -46,6 +49,12 @@ public enum RunFileKillProbe {
                 var durability = RunFileDurability.production
                 durability.storage = .smallChunks
                 durability.chunkIndexHalfNode = nil
+                durability.alignment = nil
+                return durability
+            case .largeIndexNodes:
+                var durability = RunFileDurability.production
+                durability.chunkIndexHalfNode = 512
+                durability.alignment = nil
                 return durability
             }
         }

@@ -101,15 +101,20 @@ enum RunFileNames {
 /// chunk that committed metadata points to. Compressed chunks would be reallocated at every
 /// commit (their compressed size changes), which under kills corrupts committed rows or leaks
 /// the old copy (measured in the kill experiments). Data written once (the images) is compressed.
+/// Growing datasets allocate early, and `ReplicateStore.create` grows and shrinks each once, so
+/// their chunk index exists before the file is published (HDF5 otherwise creates it with the
+/// first chunk, in a flush a kill can tear).
 struct RunFileStorage: Sendable, Hashable {
     /// Per-evaluation and per-tournament columns.
-    var rows = HDF5Storage.chunked(rows: 256)
+    var rows = HDF5Storage.chunked(rows: 256, allocateEarly: true)
     /// Spike index and weight index offsets.
-    var offsets = HDF5Storage.chunked(rows: 1024)
+    var offsets = HDF5Storage.chunked(rows: 1024, allocateEarly: true)
     /// Spike steps and ids: 32 Ki elements (128 KiB) per chunk.
-    var spikes = HDF5Storage.chunked(rows: 32_768)
+    var spikes = HDF5Storage.chunked(rows: 32_768, allocateEarly: true)
     /// Concatenated weights: 64 Ki floats (256 KiB) per chunk.
-    var weights = HDF5Storage.chunked(rows: 65_536)
+    var weights = HDF5Storage.chunked(rows: 65_536, allocateEarly: true)
+    /// Checkpoint slots (fixed shape, one slot per chunk).
+    var checkpointSlots = HDF5Storage.chunked(rows: 1, allocateEarly: true)
     /// Dataset images (written once): 256 images per chunk, compressed.
     var images = HDF5Storage.compressed(rows: 256, level: 4)
     var labels = HDF5Storage.compressed(rows: 16_384, level: 4)
@@ -118,6 +123,8 @@ struct RunFileStorage: Sendable, Hashable {
     /// Spikes and weights deflated (the variant the kill experiments reject).
     static let compressedBulk = RunFileStorage(spikes: .compressed(rows: 16_384, level: 4),
                                                weights: .compressed(rows: 32_768, level: 4))
-    /// The storage of the first kill experiments (smaller chunks).
-    static let smallChunks = RunFileStorage(spikes: .chunked(rows: 16_384), weights: .chunked(rows: 32_768))
+    /// The storage of the first kill experiments (smaller chunks, index made with the first chunk).
+    static let smallChunks = RunFileStorage(rows: .chunked(rows: 256), offsets: .chunked(rows: 1024),
+                                            spikes: .chunked(rows: 16_384), weights: .chunked(rows: 32_768),
+                                            checkpointSlots: .chunked(rows: 1))
 }
