@@ -142,7 +142,7 @@ struct Recording: ParsableCommand {
                      plain / Double(evaluations), recorded / Double(evaluations), (recorded / plain - 1) * 100))
         print(String(format: "writing through the recorder: %.3f s per evaluation (%.1f %% of an evaluation), %.2f M spikes/s",
                      writing / Double(evaluations), writing / plain * 100, Double(spikes) / writing / 1e6))
-        print(String(format: "spike records %d bytes on disk beyond the empty file (deflate + shuffle): %.2f bytes per recorded spike", bytes, Double(bytes) / Double(spikes)))
+        print(String(format: "spike records %d bytes on disk beyond the empty file: %.2f bytes per recorded spike", bytes, Double(bytes) / Double(spikes)))
         try? FileManager.default.removeItem(atPath: path)
     }
 
