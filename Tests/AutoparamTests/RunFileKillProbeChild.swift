@@ -11,6 +11,7 @@ final class RunFileKillProbeChild: XCTestCase {
         guard let path = environment["AUTOPARAM_KILL_PROBE_PATH"] else { return }
         let iterations = environment["AUTOPARAM_KILL_PROBE_ITERATIONS"].flatMap(Int.init) ?? 1_000_000
         let profile = environment["AUTOPARAM_KILL_PROBE_PROFILE"].flatMap(RunFileKillProbe.Profile.init) ?? .production
-        try RunFileKillProbe.run(path: path, iterations: iterations, profile: profile)
+        let pause = environment["AUTOPARAM_KILL_PROBE_PAUSE_MS"].flatMap(Int.init) ?? 0
+        try RunFileKillProbe.run(path: path, iterations: iterations, profile: profile, pauseMilliseconds: pause)
     }
 }

@@ -9,7 +9,7 @@ import Glibc
 /// after each kill: RunReader and a plain `h5py.File(path, "r")` open it, every committed row is
 /// exactly what the writer wrote, every acknowledged commit is there, and nothing beyond the
 /// commit counters is claimed. The writer resumes the same file after each kill, so recovery
-/// (`RunRecorder.open`) is killed too.
+/// (`RunRecorder.open`) is killed too. Before each kill the running file is also read live.
 ///
 /// Set AUTOPARAM_KILL_TEST_KILLS to change the number of kills (default 12).
 final class RunFileKillTests: XCTestCase {
@@ -34,7 +34,12 @@ final class RunFileKillTests: XCTestCase {
             child.standardError = FileHandle.nullDevice
             try child.run()
             let delay = Double.random(in: 0.05...0.35, using: &generator)
-            usleep(UInt32(delay * 1_000_000))
+            usleep(UInt32(delay * 500_000))
+            // Halfway, read the live file like a monitoring tool would.
+            if FileManager.default.fileExists(atPath: path) {
+                try checkLive(path, kill: kill)
+            }
+            usleep(UInt32(delay * 500_000))
             Glibc.kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
             let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -64,6 +69,28 @@ final class RunFileKillTests: XCTestCase {
         #else
         throw XCTSkip("the kill test needs Linux (/proc/self/exe and the XCTest runner)")
         #endif
+    }
+
+    /// Reads a file while the writer is running: RunReader's snapshot must match what the probe
+    /// wrote (it retries reads that race a flush). The counters are read from one object header
+    /// that the writer may be rewriting at that moment, so they may come from two adjacent
+    /// commits; every value read must still be exactly what was written.
+    private func checkLive(_ path: String, kill: Int) throws {
+        let reader = try RunReader(path: path)
+        defer { try? reader.close() }
+        let probe = RunFileKillProbe.self
+        let state = try reader.state(replicate: 0)
+        let e = state.committedEvaluations, t = state.committedTournaments
+        if e > 0 {
+            XCTAssertEqual(try reader.evaluation(replicate: 0, row: e - 1), probe.expectedEvaluation(replicate: 0, row: e - 1),
+                           "kill \(kill): live read of evaluation \(e - 1)")
+        }
+        XCTAssertEqual(try reader.fitnessTrace(replicate: 0).best, (0..<t).map(Double.init), "kill \(kill): live fitness trace")
+        if let checkpoint = state.checkpoint {
+            let n = Int(checkpoint.nextTournament)
+            XCTAssertLessThanOrEqual(abs(n - t), 1, "kill \(kill): live checkpoint \(n) for \(t) tournaments")
+            XCTAssertEqual(checkpoint, probe.expectedCheckpoint(replicate: 0, tournaments: n), "kill \(kill): live checkpoint")
+        }
     }
 
     /// Checks every committed row with RunReader against the probe's formulas; returns the

@@ -33,7 +33,6 @@ def check_replicate(f, replicate):
     g = f[f"replicates/{replicate:03d}"]
     E = int(g.attrs["committed_evaluations"])
     T = int(g.attrs["committed_tournaments"])
-    slot = int(g.attrs["checkpoint_slot"])
     where = f"r{replicate}"
     # Probe invariant: every commit after the first adds one evaluation and one tournament.
     assert E == POPULATION_SIZE + T or (E == 0 and T == 0), f"{where}: E={E} T={T} inconsistent"
@@ -90,15 +89,19 @@ def check_replicate(f, replicate):
     assert np.array_equal(tg["evaluation_row"][:T], POPULATION_SIZE + t), where + " tournaments/evaluation_row"
     assert np.array_equal(tg["crossover_mask"][:T], (genes[None, :] + t[:, None]) % 2), where + " tournaments/crossover_mask"
     assert np.array_equal(tg["best_fitness"][:T], t.astype(float)), where + " tournaments/best_fitness"
-    if T > 0:
-        assert slot in (0, 1), f"{where}: checkpoint_slot {slot} after {T} tournaments"
+    # One checkpoint per tournament step; checkpoint i holds next_tournament i + 1.
+    K = int(g.attrs["committed_checkpoints"])
+    assert K == T, f"{where}: {K} checkpoints for {T} tournaments"
+    if K > 0:
         cp = g["checkpoint"]
-        assert int(cp["next_tournament"][slot]) == T, f"{where}: checkpoint next_tournament != {T}"
-        expected = np.array([[T * 100 + s * 10 + j for j in range(GENES)] for s in range(POPULATION_SIZE)], float)
-        assert np.array_equal(cp["population_genotypes"][slot], expected), f"{where}: checkpoint genotypes"
-        assert list(cp["rng_state"][slot]) == [T, replicate, 3, 4], f"{where}: checkpoint rng_state"
-    else:
-        assert slot == -1, f"{where}: checkpoint_slot {slot} without tournaments"
+        for name in cp:
+            assert cp[name].shape[0] >= K, f"{where}: checkpoint/{name} has fewer than {K} rows"
+        n = np.arange(1, K + 1)
+        assert np.array_equal(cp["next_tournament"][:K], n), f"{where}: checkpoint next_tournament"
+        slots = np.arange(POPULATION_SIZE)
+        expected = n[:, None, None] * 100 + slots[None, :, None] * 10 + genes[None, None, :]
+        assert np.array_equal(cp["population_genotypes"][:K], expected.astype(float)), f"{where}: checkpoint genotypes"
+        assert np.array_equal(cp["rng_state"][:K], np.stack([n, np.full(K, replicate), np.full(K, 3), np.full(K, 4)], 1)), f"{where}: checkpoint rng_state"
     return E, T
 
 

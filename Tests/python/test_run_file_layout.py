@@ -89,7 +89,7 @@ def test_replicate_attributes(run):
         assert np.asarray(g.attrs["seed"]).dtype == np.uint64
         assert int(g.attrs["committed_evaluations"]) >= 0
         assert int(g.attrs["committed_tournaments"]) >= 0
-        assert int(g.attrs["checkpoint_slot"]) in (-1, 0, 1)
+        assert int(g.attrs["committed_checkpoints"]) >= 0
         assert float(g.attrs["wall_seconds"]) >= 0
 
 
@@ -177,19 +177,23 @@ def test_weights(run):
 
 def test_checkpoint(run):
     for g in replicates(run):
-        slot = int(g.attrs["checkpoint_slot"])
-        if slot < 0:
+        K = int(g.attrs["committed_checkpoints"])
+        if K == 0:
             continue
-        E = int(g.attrs["committed_evaluations"])
+        E, T = int(g.attrs["committed_evaluations"]), int(g.attrs["committed_tournaments"])
         cp = g["checkpoint"]
         G = g["genes/names"].shape[0]
         genotypes = cp["population_genotypes"]
-        assert genotypes.dtype == np.float64 and genotypes.shape[0] == 2 and genotypes.shape[2] == G
+        assert genotypes.dtype == np.float64 and genotypes.ndim == 3 and genotypes.shape[0] >= K and genotypes.shape[2] == G
         P = genotypes.shape[1]
-        assert cp["population_fitness"].shape == (2, P)
-        assert cp["population_evaluation_rows"].dtype == np.int64 and cp["population_evaluation_rows"].shape == (2, P)
-        rows = cp["population_evaluation_rows"][slot]
-        assert ((rows >= 0) & (rows < E)).all(), "checkpoint points past the committed evaluations"
-        assert cp["rng_state"].dtype == np.uint64 and cp["rng_state"].shape == (2, 4)
-        assert cp["next_tournament"].shape == (2,)
-        assert 0 <= int(cp["next_tournament"][slot]) <= int(g.attrs["committed_tournaments"])
+        if "population_size" in run.attrs:
+            assert P == int(run.attrs["population_size"])
+        assert cp["population_fitness"].dtype == np.float64 and cp["population_fitness"].shape[1:] == (P,)
+        rows = cp["population_evaluation_rows"]
+        assert rows.dtype == np.int64 and rows.shape[1:] == (P,)
+        assert ((rows[:K] >= 0) & (rows[:K] < E)).all(), "a checkpoint points past the committed evaluations"
+        assert cp["rng_state"].dtype == np.uint64 and cp["rng_state"].shape[1:] == (4,)
+        nxt = cp["next_tournament"][:K]
+        assert (np.diff(nxt) >= 0).all() and 0 <= int(nxt[-1]) <= T
+        for name in cp:
+            assert cp[name].shape[0] >= K, f"checkpoint/{name} has fewer than {K} rows"

@@ -40,10 +40,10 @@ final class ReplicateStore {
     /// Spikes stored per population (= index[evaluations]).
     var spikeTotals: [UInt64]
     var weightTotal: UInt64 = 0
-    /// Slot (0/1) of the latest committed checkpoint, −1 for none.
-    var committedCheckpointSlot: Int64 = -1
-    /// Slot written since the last commit, if any.
-    var pendingCheckpointSlot: Int64?
+    /// Rows of `checkpoint/*` (committed and not yet committed).
+    var checkpoints = 0
+    /// Committed rows of `checkpoint/*`; the latest committed checkpoint is the last of them.
+    var committedCheckpoints = 0
 
     var evaluationColumns: [HDF5Dataset] {
         [genotype, fitness, maxFitness, components, status, statusMessage, seed, wallSeconds, tournament, slot, populationSizes]
@@ -153,9 +153,11 @@ final class ReplicateStore {
         } else {
             committedEvaluations = Int(try group.attribute(N.committedEvaluations, as: Int64.self))
             committedTournaments = Int(try group.attribute(N.committedTournaments, as: Int64.self))
-            committedCheckpointSlot = try group.attribute(N.checkpointSlot, as: Int64.self)
+            committedCheckpoints = Int(try group.attribute(N.committedCheckpoints, as: Int64.self))
             if try group.exists(N.checkpoint) {
-                checkpoint = try CheckpointStore(open: try group.openGroup(N.checkpoint))
+                let store = try CheckpointStore(open: try group.openGroup(N.checkpoint))
+                checkpoint = store
+                checkpoints = try store.nextTournament.rowCount()
             }
             evaluations = try fitness.rowCount()
             tournaments = try tA.rowCount()
@@ -170,7 +172,7 @@ final class ReplicateStore {
         let group = try root.createGroup("\(N.replicates)/\(N.replicate(index))")
         try group.setAttribute(N.committedEvaluations, Int64(0))
         try group.setAttribute(N.committedTournaments, Int64(0))
-        try group.setAttribute(N.checkpointSlot, Int64(-1))
+        try group.setAttribute(N.committedCheckpoints, Int64(0))
         try group.setAttribute(N.seed, seed)
         try group.setAttribute(N.status, ReplicateStatus.pending.rawValue, fixedByteCount: N.statusBytes)
         try group.setAttribute(N.wallSeconds, 0.0)
@@ -204,23 +206,23 @@ final class ReplicateStore {
             try weightValues.setRowCount(Int(end))
             weightTotal = end
         }
+        if let checkpoint {
+            for dataset in checkpoint.datasets { try dataset.setRowCount(committedCheckpoints) }
+        }
         evaluations = e
         tournaments = t
-        pendingCheckpointSlot = nil
+        checkpoints = committedCheckpoints
     }
 
     /// Writes the commit counters (attributes overwritten in place).
     func writeCounters() throws {
         typealias N = RunFileNames
-        if let pending = pendingCheckpointSlot {
-            committedCheckpointSlot = pending
-            pendingCheckpointSlot = nil
-        }
         try group.setAttribute(N.committedEvaluations, Int64(evaluations))
         try group.setAttribute(N.committedTournaments, Int64(tournaments))
-        try group.setAttribute(N.checkpointSlot, committedCheckpointSlot)
+        try group.setAttribute(N.committedCheckpoints, Int64(checkpoints))
         committedEvaluations = evaluations
         committedTournaments = tournaments
+        committedCheckpoints = checkpoints
     }
 
     func close() throws {
@@ -230,10 +232,9 @@ final class ReplicateStore {
     }
 }
 
-/// The double-buffered checkpoint of a replicate: every dataset has a leading axis of 2 slots.
-/// A checkpoint is written into the slot the committed `checkpoint_slot` does not name, and the
-/// commit flips `checkpoint_slot`, so the committed checkpoint is never overwritten before a
-/// newer one is committed.
+/// The checkpoints of a replicate: every dataset has one row per checkpoint (append-only, like
+/// the other columns), so a committed checkpoint is never rewritten and a reader holding the
+/// counters always finds the checkpoint they name.
 final class CheckpointStore {
     let group: HDF5Group
     let genotypes, fitness, evaluationRows, rngState, nextTournament: HDF5Dataset
@@ -247,12 +248,19 @@ final class CheckpointStore {
         self.group = group
         self.populationSize = populationSize
         self.geneCount = geneCount
-        let perSlot = storage.checkpointSlots
-        genotypes = try group.createDataset(N.populationGenotypes, of: Double.self, shape: [2, populationSize, geneCount], storage: perSlot)
-        fitness = try group.createDataset(N.populationFitness, of: Double.self, shape: [2, populationSize], storage: perSlot)
-        evaluationRows = try group.createDataset(N.populationEvaluationRows, of: Int64.self, shape: [2, populationSize], storage: perSlot)
-        rngState = try group.createDataset(N.rngState, of: UInt64.self, shape: [2, 4], storage: perSlot)
-        nextTournament = try group.createDataset(N.nextTournament, of: Int64.self, shape: [2], storage: perSlot)
+        let rows = storage.checkpoints
+        func make<T: HDF5Numeric>(_ name: String, _: T.Type, _ shape: [Int]) throws -> HDF5Dataset {
+            let dataset = try group.createDataset(name, of: T.self, shape: [0] + shape, extendable: true, storage: rows)
+            // Make the chunk index now (see RunFileStorage).
+            try dataset.setRowCount(1)
+            try dataset.setRowCount(0)
+            return dataset
+        }
+        genotypes = try make(N.populationGenotypes, Double.self, [populationSize, geneCount])
+        fitness = try make(N.populationFitness, Double.self, [populationSize])
+        evaluationRows = try make(N.populationEvaluationRows, Int64.self, [populationSize])
+        rngState = try make(N.rngState, UInt64.self, [4])
+        nextTournament = try make(N.nextTournament, Int64.self, [])
     }
 
     init(open group: HDF5Group) throws {
@@ -268,22 +276,22 @@ final class CheckpointStore {
         geneCount = shape[2]
     }
 
-    func write(_ record: CheckpointRecord, slot: Int) throws {
-        try genotypes.writeRows(record.populationGenotypes.flatMap { $0 }, at: slot, rows: 1)
-        try fitness.writeRows(record.populationFitness, at: slot, rows: 1)
-        try evaluationRows.writeRows(record.populationEvaluationRows, at: slot, rows: 1)
-        try rngState.writeRows(record.rngState, at: slot, rows: 1)
-        try nextTournament.writeRows([record.nextTournament], at: slot, rows: 1)
+    func append(_ record: CheckpointRecord) throws {
+        try genotypes.append(record.populationGenotypes.flatMap { $0 }, rows: 1)
+        try fitness.append(record.populationFitness, rows: 1)
+        try evaluationRows.append(record.populationEvaluationRows, rows: 1)
+        try rngState.append(record.rngState, rows: 1)
+        try nextTournament.append([record.nextTournament])
     }
 
-    func read(slot: Int) throws -> CheckpointRecord {
-        let flat = try genotypes.read(rows: slot..<(slot + 1), as: Double.self)
-        let genotypes = (0..<populationSize).map { Array(flat[($0 * geneCount)..<(($0 + 1) * geneCount)]) }
+    func read(row: Int) throws -> CheckpointRecord {
+        let rows = row..<(row + 1)
+        let flat = try genotypes.read(rows: rows, as: Double.self)
         return CheckpointRecord(
-            populationGenotypes: genotypes,
-            populationFitness: try fitness.read(rows: slot..<(slot + 1), as: Double.self),
-            populationEvaluationRows: try evaluationRows.read(rows: slot..<(slot + 1), as: Int64.self),
-            rngState: try rngState.read(rows: slot..<(slot + 1), as: UInt64.self),
-            nextTournament: try nextTournament.read(rows: slot..<(slot + 1), as: Int64.self)[0])
+            populationGenotypes: split(flat, width: geneCount, rows: populationSize),
+            populationFitness: try fitness.read(rows: rows, as: Double.self),
+            populationEvaluationRows: try evaluationRows.read(rows: rows, as: Int64.self),
+            rngState: try rngState.read(rows: rows, as: UInt64.self),
+            nextTournament: try nextTournament.read(rows: rows, as: Int64.self)[0])
     }
 }

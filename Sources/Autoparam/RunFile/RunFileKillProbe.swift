@@ -73,7 +73,11 @@ public enum RunFileKillProbe {
 
     /// Runs `iterations` steps (each: one evaluation, one tournament and one checkpoint per
     /// replicate, then a commit). Creates `path` with the initial population first if needed.
-    public static func run(path: String, iterations: Int, profile: Profile = .production) throws {
+    ///
+    /// `pauseMilliseconds` sleeps before each step, standing in for the simulation time of a
+    /// real tournament (0: commit as fast as possible).
+    public static func run(path: String, iterations: Int, profile: Profile = .production,
+                           pauseMilliseconds: Int = 0) throws {
         let durability = profile.durability
         let started = now()
         var inCommit = 0.0
@@ -106,6 +110,7 @@ public enum RunFileKillProbe {
             try commit(recorder)
         }
         for _ in 0..<iterations {
+            if pauseMilliseconds > 0 { usleep(useconds_t(pauseMilliseconds * 1000)) }
             for replicate in 0..<layout.replicateCount {
                 let state = try recorder.state(replicate: replicate)
                 let row = state.committedEvaluations

@@ -39,7 +39,7 @@ enum RunFileNames {
     static let wallSeconds = "wall_seconds"
     static let committedEvaluations = "committed_evaluations"
     static let committedTournaments = "committed_tournaments"
-    static let checkpointSlot = "checkpoint_slot"
+    static let committedCheckpoints = "committed_checkpoints"
     /// Width of the fixed-length `status` attribute (UTF-8, NUL-padded).
     static let statusBytes = 16
     /// Width of each fixed-length `status_message` (UTF-8, NUL-padded; longer messages are cut).
@@ -113,8 +113,8 @@ struct RunFileStorage: Sendable, Hashable {
     var spikes = HDF5Storage.chunked(rows: 32_768, allocateEarly: true)
     /// Concatenated weights: 64 Ki floats (256 KiB) per chunk.
     var weights = HDF5Storage.chunked(rows: 65_536, allocateEarly: true)
-    /// Checkpoint slots (fixed shape, one slot per chunk).
-    var checkpointSlots = HDF5Storage.chunked(rows: 1, allocateEarly: true)
+    /// Checkpoints: 16 per chunk.
+    var checkpoints = HDF5Storage.chunked(rows: 16, allocateEarly: true)
     /// Dataset images (written once): 256 images per chunk, compressed.
     var images = HDF5Storage.compressed(rows: 256, level: 4)
     var labels = HDF5Storage.compressed(rows: 16_384, level: 4)
@@ -126,5 +126,5 @@ struct RunFileStorage: Sendable, Hashable {
     /// The storage of the first kill experiments (smaller chunks, index made with the first chunk).
     static let smallChunks = RunFileStorage(rows: .chunked(rows: 256), offsets: .chunked(rows: 1024),
                                             spikes: .chunked(rows: 16_384), weights: .chunked(rows: 32_768),
-                                            checkpointSlots: .chunked(rows: 1))
+                                            checkpoints: .chunked(rows: 16))
 }

@@ -281,8 +281,8 @@ public final class RunRecorder {
         store.tournaments += 1
     }
 
-    /// Records a checkpoint of `replicate`; it replaces the committed checkpoint at the next
-    /// `commit()` (until then the previous checkpoint stays the committed one).
+    /// Appends a checkpoint of `replicate`; it becomes the latest committed checkpoint at the
+    /// next `commit()` (until then readers and `open` see the previous one).
     public func checkpoint(replicate: Int, _ record: CheckpointRecord) throws {
         let store = try store(replicate)
         let g = layout.genes.count
@@ -301,16 +301,15 @@ public final class RunRecorder {
         guard let checkpoint = store.checkpoint, checkpoint.populationSize == p else {
             throw RunFileError("checkpoint of replicate \(replicate): population size changed from \(store.checkpoint?.populationSize ?? 0) to \(p)")
         }
-        let slot = store.pendingCheckpointSlot ?? (store.committedCheckpointSlot == 0 ? 1 : 0)
-        try checkpoint.write(record, slot: Int(slot))
-        store.pendingCheckpointSlot = slot
+        try checkpoint.append(record)
+        store.checkpoints += 1
     }
 
     // MARK: - Commit, status, resume
 
     /// Makes everything appended so far durable and visible: flushes the data, then writes the
-    /// commit counters (`committed_evaluations`, `committed_tournaments`, `checkpoint_slot` of
-    /// every replicate) and flushes again. A kill before the second flush completes leaves the
+    /// commit counters (`committed_evaluations`, `committed_tournaments`,
+    /// `committed_checkpoints` of every replicate) and flushes again. A kill before the second flush completes leaves the
     /// previous commit in force.
     public func commit() throws {
         try ensureOpen()
@@ -345,8 +344,8 @@ public final class RunRecorder {
         typealias N = RunFileNames
         let statusText = try store.group.stringAttribute(N.status)
         var checkpoint: CheckpointRecord?
-        if store.committedCheckpointSlot >= 0, let storeCheckpoint = store.checkpoint {
-            checkpoint = try storeCheckpoint.read(slot: Int(store.committedCheckpointSlot))
+        if store.committedCheckpoints > 0, let storeCheckpoint = store.checkpoint {
+            checkpoint = try storeCheckpoint.read(row: store.committedCheckpoints - 1)
         }
         return RunReplicateState(
             replicate: replicate, seed: try store.group.attribute(N.seed, as: UInt64.self),
