@@ -166,11 +166,9 @@ public enum RunMerger {
             try recorder.appendTournament(replicate: r, tournament)
         }
         try recorder.commit()
-        if let slots = try CheckpointSlots.read(path: reader.path, replicate: r) {
-            for checkpoint in slots.writeOrder {
-                try recorder.checkpoint(replicate: r, checkpoint)
-                try recorder.commit()
-            }
+        for checkpoint in try CheckpointHistory.read(path: reader.path, replicate: r) {
+            try recorder.checkpoint(replicate: r, checkpoint)
+            try recorder.commit()
         }
         let status: ReplicateStatus = state.status == .pending ? .running : state.status
         try recorder.setReplicateStatus(replicate: r, status: status, wallSeconds: state.wallSeconds)
