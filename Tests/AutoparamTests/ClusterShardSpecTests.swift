@@ -79,8 +79,8 @@ final class ClusterShardSpecTests: XCTestCase {
     // MARK: - Slurm scripts
 
     func job(perJob: Int = 2, replicates: Int = 5) -> SlurmJob {
-        SlurmJob(executable: "/opt/autoparam/bin/autoparam", experimentFile: "/home/u/exp/seed.yaml", workingDirectory: "/home/u",
-                 experimentName: "seed", replicates: replicates, perJob: perJob, directory: "/home/u/runs/seed-slurm",
+        SlurmJob(executable: "/opt/autoparam/bin/autoparam", experimentFile: "/users/u/exp/seed.yaml", workingDirectory: "/users/u",
+                 experimentName: "seed", replicates: replicates, perJob: perJob, directory: "/users/u/runs/seed-slurm",
                  runArguments: ["--replicates", "\(replicates)", "--set", "ga.tournaments=20", "--set", "name=it's"],
                  partition: "short", time: "02:00:00", cpusPerTask: 4, memory: "4G")
     }
@@ -95,17 +95,17 @@ final class ClusterShardSpecTests: XCTestCase {
             let shards = job(perJob: k).shards
             for i in 0..<shards { XCTAssertLessThanOrEqual(ShardSpec.block(index: i, count: shards, total: 5).count, k) }
         }
-        XCTAssertEqual(j.partPath(shard: 2), "/home/u/runs/seed-slurm/parts/seed.shard-2-of-3.h5")
-        XCTAssertEqual(j.mergedOutput, "/home/u/runs/seed-slurm/seed.h5")
+        XCTAssertEqual(j.partPath(shard: 2), "/users/u/runs/seed-slurm/parts/seed.shard-2-of-3.h5")
+        XCTAssertEqual(j.mergedOutput, "/users/u/runs/seed-slurm/seed.h5")
         let script = j.arrayScript(generatedBy: "autoparam slurm exp/seed.yaml")
         let lines = script.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first, "#!/bin/bash")
         for expected in ["#SBATCH --job-name=autoparam-seed", "#SBATCH --array=0-2",
-                         "#SBATCH --output=/home/u/runs/seed-slurm/logs/shard-%a-%A.out", "#SBATCH --chdir=/home/u",
+                         "#SBATCH --output=/users/u/runs/seed-slurm/logs/shard-%a-%A.out", "#SBATCH --chdir=/users/u",
                          "#SBATCH --partition=short", "#SBATCH --time=02:00:00", "#SBATCH --cpus-per-task=4", "#SBATCH --mem=4G",
-                         "part=/home/u/runs/seed-slurm/parts/seed.shard-\"${SLURM_ARRAY_TASK_ID}\"-of-3.h5",
+                         "part=/users/u/runs/seed-slurm/parts/seed.shard-\"${SLURM_ARRAY_TASK_ID}\"-of-3.h5",
                          "if [ -e \"$part\" ]; then resume=1; echo \"resuming $part\"; fi",
-                         "exec /opt/autoparam/bin/autoparam run /home/u/exp/seed.yaml --shard env/3 --output \"$part\" --quiet ${resume:+--resume} --replicates 5 --set ga.tournaments=20 --set 'name=it'\\''s'"] {
+                         "exec /opt/autoparam/bin/autoparam run /users/u/exp/seed.yaml --shard env/3 --output \"$part\" --quiet ${resume:+--resume} --replicates 5 --set ga.tournaments=20 --set 'name=it'\\''s'"] {
             XCTAssertTrue(lines.contains(expected), "missing \(expected) in\n\(script)")
         }
         // Every #SBATCH line comes before the first command.
@@ -116,11 +116,11 @@ final class ClusterShardSpecTests: XCTestCase {
     func testTheMergeScriptMergesEveryPartStrictly() {
         let script = job().mergeScript()
         let lines = script.split(separator: "\n").map(String.init)
-        for expected in ["#SBATCH --job-name=autoparam-seed-merge", "#SBATCH --output=/home/u/runs/seed-slurm/logs/merge-%j.out",
+        for expected in ["#SBATCH --job-name=autoparam-seed-merge", "#SBATCH --output=/users/u/runs/seed-slurm/logs/merge-%j.out",
                          "#SBATCH --cpus-per-task=1", "exec /opt/autoparam/bin/autoparam merge \\",
-                         "    /home/u/runs/seed-slurm/parts/seed.shard-0-of-3.h5 \\",
-                         "    /home/u/runs/seed-slurm/parts/seed.shard-2-of-3.h5 \\",
-                         "    --output /home/u/runs/seed-slurm/seed.h5 --force --strict"] {
+                         "    /users/u/runs/seed-slurm/parts/seed.shard-0-of-3.h5 \\",
+                         "    /users/u/runs/seed-slurm/parts/seed.shard-2-of-3.h5 \\",
+                         "    --output /users/u/runs/seed-slurm/seed.h5 --force --strict"] {
             XCTAssertTrue(lines.contains(expected), "missing \(expected) in\n\(script)")
         }
         XCTAssertFalse(script.contains("--array"))
