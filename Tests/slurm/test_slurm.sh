@@ -55,7 +55,7 @@ cleanup() {
     local status=$?
     set +e
     if [ $status -ne 0 ] && [ -d "$T" ]; then
-        for log in "$T"/slurmctld.log "$T"/slurmd.log "$T"/munged.log "$T"/work/slurm/logs/*; do
+        for log in "$T"/slurmctld.log "$T"/slurmd.log "$T"/munged.log "$T"/jobs/slurm/logs/*; do
             [ -f "$log" ] && { echo "---- $log (last lines)"; tail -n 25 "$log"; }
         done
     fi
@@ -84,7 +84,7 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); p
 CTLD_PORT=$(free_port)
 SLURMD_PORT=$(free_port)
 while [ "$SLURMD_PORT" = "$CTLD_PORT" ]; do SLURMD_PORT=$(free_port); done
-mkdir -p "$T/state" "$T/spool" "$T/work"
+mkdir -p "$T/state" "$T/spool" "$T/jobs"
 
 # munge: a key of our own, our own socket.
 dd if=/dev/urandom of="$T/munge.key" bs=1024 count=1 status=none
@@ -143,7 +143,7 @@ done
 say "one-node cluster up on $HOST ($CPUS CPUs)"
 
 # ---- the experiment, on Slurm and on this machine -------------------------------------------------
-cd "$T/work"
+cd "$T/jobs"
 cp "$ROOT/experiments/quickstart.yaml" experiment.yaml
 SETS=(--set ga.population=4 --set ga.tournaments=3 --set dataset.count=8)
 
