@@ -48,7 +48,7 @@ let package = Package(
             providers: [.apt(["libhdf5-dev"])]
         ),
         /// A thin, safe Swift layer over CHDF5: files, groups, attributes, datasets.
-        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        .target(name: "HDF5", dependencies: ["CHDF5"], exclude: ["README.md"]),
 
         // MARK: - Domain
 

@@ -188,7 +188,8 @@ public enum ExperimentRunner {
         let steps = images * (e.model.stimulusSteps + e.model.blankSteps)
         return RunLayout(replicateCount: e.replicates, genes: genes, componentNames: e.rubric.componentNames,
                          populationNames: e.record.allEvaluations ? e.record.populations : [],
-                         recordsWeights: e.record.finalWeights, dtMilliseconds: e.model.dtMs, stepsPerEvaluation: steps)
+                         recordsWeights: e.record.finalWeights, dtMilliseconds: e.model.dtMs, stepsPerEvaluation: steps,
+                         populationSize: e.ga.populationSize)
     }
 
     static func checkResumable(_ reader: RunReader, _ e: Experiment) throws {
