@@ -40,7 +40,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Hashable, Cod
     }
 
     @inlinable
-    @usableFromInline func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 &- k)) }
+    func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 &- k)) }
 
     public static func == (a: Self, b: Self) -> Bool { a.stateWords == b.stateWords }
     public func hash(into hasher: inout Hasher) { hasher.combine(stateWords) }

@@ -81,6 +81,7 @@ public enum MergeError: Error, CustomStringConvertible, Equatable, Sendable {
 /// `pending` but with rows, becomes `running`: the writer died while it was), so
 /// `autoparam run --resume` on the merged file finishes it.
 public enum RunMerger {
+    @discardableResult
     public static func merge(parts: [String], output: String, options: MergeOptions = .init()) throws -> MergeSummary {
         guard !parts.isEmpty else { throw MergeError.unreadable("(no parts)", "give at least one part") }
         let fm = FileManager.default
