@@ -56,17 +56,10 @@ public enum CSVImageLoader {
 
         var pixels: [UInt8] = []
         var columnLabels: [Int] = []
-        var firstBlankRow: Int? = nil
-        var row = 0
-        for line in lines(of: bytes) {
-            row += 1
-            if isBlank(bytes, line) {
-                if firstBlankRow == nil { firstBlankRow = row }
-                continue
-            }
-            if let blank = firstBlankRow {
-                throw DatasetError.badRow(file: name, row: blank, expected: expectedValues, found: "0")
-            }
+        let content = try contentLines(of: bytes) { blank in
+            DatasetError.badRow(file: name, row: blank, expected: expectedValues, found: "0")
+        }
+        for (row, line) in content {
             let rowFields = fields(of: bytes, line: line)
             guard rowFields.count == columns else {
                 throw DatasetError.badRow(file: name, row: row, expected: expectedValues, found: "\(rowFields.count)")

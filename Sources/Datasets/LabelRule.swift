@@ -40,19 +40,11 @@ extension LabelRule {
     static func labels(file path: String, classCount: Int) throws -> [Int] {
         let bytes = try readFile(path)
         var labels: [Int] = []
-        var firstBlankRow: Int? = nil
-        var row = 0
-        for line in lines(of: bytes) {
-            row += 1
-            if isBlank(bytes, line) {
-                if firstBlankRow == nil { firstBlankRow = row }
-                continue
-            }
-            if let blank = firstBlankRow {
-                throw DatasetError.badRow(
-                    file: path, row: blank, expected: labelExpectation(classCount: classCount),
-                    found: "an empty line")
-            }
+        let content = try contentLines(of: bytes) { blank in
+            DatasetError.badRow(file: path, row: blank, expected: labelExpectation(classCount: classCount),
+                                found: "an empty line")
+        }
+        for (row, line) in content {
             var column = 0
             for field in fields(of: bytes, line: line) {
                 column += 1

@@ -41,6 +41,22 @@ func lines(of bytes: [UInt8]) -> [Range<Int>] {
     return result
 }
 
+/// The non-blank lines of a text with their 1-based row numbers. Blank lines may only trail
+/// the content: a blank line followed by content throws `interiorBlank(row of the blank)`.
+func contentLines(of bytes: [UInt8], interiorBlank: (Int) -> Error) throws -> [(row: Int, line: Range<Int>)] {
+    var result: [(row: Int, line: Range<Int>)] = []
+    var firstBlankRow: Int? = nil
+    for (index, line) in lines(of: bytes).enumerated() {
+        if isBlank(bytes, line) {
+            if firstBlankRow == nil { firstBlankRow = index + 1 }
+            continue
+        }
+        if let blank = firstBlankRow { throw interiorBlank(blank) }
+        result.append((index + 1, line))
+    }
+    return result
+}
+
 /// Whether a line holds nothing but spaces, tabs and carriage returns.
 func isBlank(_ bytes: [UInt8], _ line: Range<Int>) -> Bool {
     line.allSatisfy { isSpace(bytes[$0]) }

@@ -38,10 +38,21 @@ class CLITestCase: XCTestCase {
     /// Runs `autoparam <arguments>` in the work directory and waits for it.
     func autoparam(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         guard let binary = Self.binary else { throw XCTSkip("no autoparam binary: build it, or set AUTOPARAM_BIN") }
+        return try Self.run(binary, arguments, in: workDirectory)
+    }
+
+    /// Runs `executable arguments` in `directory` with `environment` added to this process's
+    /// (SLURM_ARRAY_TASK_ID removed, so a shard is never picked up by accident) and waits.
+    static func run(_ executable: URL, _ arguments: [String], in directory: URL,
+                    environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
-        process.currentDirectoryURL = workDirectory
+        process.currentDirectoryURL = directory
+        var env = ProcessInfo.processInfo.environment
+        env["SLURM_ARRAY_TASK_ID"] = nil
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -20,23 +20,8 @@ final class MergeCommandTests: CLITestCase {
     /// Runs `executable arguments` in `directory` and waits.
     @discardableResult
     static func execute(_ executable: URL, _ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var env = ProcessInfo.processInfo.environment
-        env["SLURM_ARRAY_TASK_ID"] = nil
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        let r = try run(executable, arguments, in: URL(fileURLWithPath: directory), environment: environment)
+        return Result(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 
     static func autoparam(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Result {
