@@ -3,9 +3,11 @@
 // autoparam: evolve the hyperparameters of a spiking mushroom-body network with a microbial
 // genetic algorithm, simulate with GeNN 4 semantics, and record everything to HDF5.
 //
-// The architecture reads top to bottom: the libraries with no file formats (Randomness,
-// Spiking, Evolution, Datasets), the HDF5 binding, the domain module that ties them together,
-// the executables, then the tests. Each module folder has a README saying what it owns.
+// The architecture reads top to bottom, each module depending only on those above it: the
+// libraries with no file formats (Randomness, Spiking, Evolution, Datasets), the HDF5 binding,
+// the science (MushroomBodyModel, no file formats either), the files (ExperimentFiles in,
+// RunFile out), the work on them (Runner, Analysis, Cluster), the executables, then test
+// support and the tests. Each module folder has a README saying what it owns and may import.
 import PackageDescription
 
 /// Hot loops (the TraubMiles substeps) are written for wide SIMD; let the compiler use the
@@ -50,26 +52,58 @@ let package = Package(
         /// A thin, safe Swift layer over CHDF5: files, groups, attributes, datasets.
         .target(name: "HDF5", dependencies: ["CHDF5"], exclude: ["README.md"]),
 
-        // MARK: - Domain
+        // MARK: - The science: the mushroom body and its evaluation (no file formats)
 
-        /// The mushroom body, protocol, rubrics, experiment files, runner, run file and reports.
+        /// The mushroom-body network: every parameter by name, the builder, the input encoding,
+        /// the protocol run for one genotype, the rubrics and the evaluation results.
         .target(
-            name: "Autoparam",
-            dependencies: [
-                "Spiking", "Evolution", "Datasets", "HDF5", "Randomness",
-                .product(name: "Yams", package: "Yams"),
-            ],
+            name: "MushroomBodyModel",
+            dependencies: ["Spiking", "Randomness"],
             exclude: ["README.md"],
             swiftSettings: fastMath
         ),
 
+        // MARK: - Files: experiments in, run files out
+
+        /// Experiment files (YAML): the schema, the parser, validation and the resolved text.
+        .target(
+            name: "ExperimentFiles",
+            dependencies: [
+                "MushroomBodyModel", "Evolution", "Datasets",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            exclude: ["README.md"]
+        ),
+        /// The HDF5 run file: its records, the recorder (writer) and the reader.
+        .target(name: "RunFile", dependencies: ["MushroomBodyModel", "HDF5"], exclude: ["README.md"]),
+
+        // MARK: - Work on run files
+
+        /// Seeded replicates: the GA loop, the evaluation pool, progress, stop and resume.
+        .target(
+            name: "Runner",
+            dependencies: ["MushroomBodyModel", "ExperimentFiles", "RunFile", "Evolution", "Datasets", "Randomness"],
+            exclude: ["README.md"],
+            swiftSettings: fastMath
+        ),
+        /// Reading finished or live runs: inspect, report (text, JSON, CSV, HTML) and the PyGeNN export.
+        .target(
+            name: "Analysis",
+            dependencies: ["MushroomBodyModel", "ExperimentFiles", "RunFile", "Evolution"],
+            exclude: ["README.md"]
+        ),
+        /// Runs split over a cluster: shard plans, merging shard files, Slurm job scripts.
+        .target(name: "Cluster", dependencies: ["Runner", "RunFile", "HDF5"], exclude: ["README.md"]),
+
         // MARK: - Executables
 
-        /// The command line: evaluate, neuron, run, validate, inspect, report, export-genn.
+        /// The command line: run, validate, inspect, report, export-genn, merge, slurm, evaluate,
+        /// neuron, parameters.
         .executableTarget(
             name: "autoparam",
             dependencies: [
-                "Autoparam", "Spiking", "Randomness", "Datasets",
+                "MushroomBodyModel", "ExperimentFiles", "RunFile", "Runner", "Analysis", "Cluster",
+                "Spiking", "Randomness", "Datasets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,11 +111,17 @@ let package = Package(
         .executableTarget(
             name: "autoparam-bench",
             dependencies: [
-                "Autoparam", "Spiking", "HDF5",
+                "MushroomBodyModel", "ExperimentFiles", "RunFile", "Runner", "Spiking", "HDF5",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath
         ),
+
+        // MARK: - Test support (not part of the product)
+
+        /// A run-file writer for the kill tests: it exercises the recorder's HDF5 settings as
+        /// fast as it can so that a SIGKILL lands inside HDF5 calls.
+        .target(name: "RunFileTestSupport", dependencies: ["HDF5", "RunFile"], path: "Tests/RunFileTestSupport", exclude: ["README.md"]),
 
         // MARK: - Tests
 
@@ -89,7 +129,13 @@ let package = Package(
         .testTarget(name: "EvolutionTests", dependencies: ["Evolution", "Randomness"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
-        .testTarget(name: "AutoparamTests", dependencies: ["Autoparam", "Spiking", "Evolution", "Datasets", "HDF5"]),
+        .testTarget(
+            name: "AutoparamTests",
+            dependencies: [
+                "MushroomBodyModel", "ExperimentFiles", "RunFile", "Runner", "Analysis", "Cluster",
+                "RunFileTestSupport", "Spiking", "Evolution", "Datasets", "HDF5",
+            ]
+        ),
         .testTarget(name: "CLITests", dependencies: ["autoparam"]),
     ]
 )

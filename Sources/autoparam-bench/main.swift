@@ -1,5 +1,7 @@
 import ArgumentParser
-import Autoparam
+import ExperimentFiles
+import MushroomBodyModel
+import RunFile
 import Datasets
 import Foundation
 import Spiking

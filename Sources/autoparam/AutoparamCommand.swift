@@ -1,5 +1,5 @@
 import ArgumentParser
-import Autoparam
+import RunFile
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Autoparam
+import ExperimentFiles
 import Datasets
 
 /// Options choosing the images: the embedded generator by default, or a file.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Autoparam
+import MushroomBodyModel
 import Foundation
 
 /// `autoparam evaluate`: build, simulate and score one genotype.

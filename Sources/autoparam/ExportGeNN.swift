@@ -1,5 +1,6 @@
 import ArgumentParser
-import Autoparam
+import Analysis
+import MushroomBodyModel
 import Foundation
 
 /// `autoparam export-genn`: a PyGeNN 5 script of one evaluated genotype of a run file.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Autoparam
+import Analysis
 import Foundation
 
 /// `autoparam inspect`: a summary of a run file.

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Autoparam
+import Cluster
+import MushroomBodyModel
 import Foundation
 
 /// `autoparam merge`: combine the run files of shards into one.

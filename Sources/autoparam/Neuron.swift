@@ -1,5 +1,5 @@
 import ArgumentParser
-import Autoparam
+import MushroomBodyModel
 import Foundation
 import Randomness
 import Spiking

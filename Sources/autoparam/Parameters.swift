@@ -1,5 +1,5 @@
 import ArgumentParser
-import Autoparam
+import MushroomBodyModel
 
 /// `autoparam parameters`: every named parameter of the network and protocol.
 struct Parameters: ParsableCommand {

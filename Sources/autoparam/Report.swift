@@ -1,5 +1,6 @@
 import ArgumentParser
-import Autoparam
+import Analysis
+import RunFile
 import Foundation
 
 /// `autoparam report`: tables, JSON, CSV files and an HTML page from a run file.

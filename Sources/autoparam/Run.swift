@@ -1,5 +1,8 @@
 import ArgumentParser
-import Autoparam
+import Cluster
+import ExperimentFiles
+import MushroomBodyModel
+import Runner
 import Foundation
 
 /// `autoparam run`: the user's main job.

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Autoparam
+import Cluster
+import ExperimentFiles
 import Foundation
 
 /// `autoparam slurm`: write (and optionally submit) the Slurm jobs of a sharded run.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Autoparam
+import ExperimentFiles
 
 /// `autoparam validate`: check an experiment file and print the resolved experiment.
 struct Validate: ParsableCommand {

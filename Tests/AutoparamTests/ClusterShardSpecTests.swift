@@ -1,4 +1,4 @@
-import Autoparam
+import Cluster
 import Foundation
 import XCTest
 

@@ -1,4 +1,8 @@
-import Autoparam
+import Cluster
+import ExperimentFiles
+import MushroomBodyModel
+import RunFile
+import Runner
 import Foundation
 import XCTest
 

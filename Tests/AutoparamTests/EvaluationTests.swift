@@ -1,4 +1,4 @@
-import Autoparam
+import MushroomBodyModel
 import Datasets
 import XCTest
 

@@ -1,4 +1,5 @@
-import Autoparam
+import ExperimentFiles
+import MushroomBodyModel
 import Datasets
 import Evolution
 import Foundation

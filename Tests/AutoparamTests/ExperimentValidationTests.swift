@@ -1,4 +1,4 @@
-import Autoparam
+import ExperimentFiles
 import XCTest
 
 /// Bad experiment files, each with the exact report a user sees: the file, the line, the

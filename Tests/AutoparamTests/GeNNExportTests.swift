@@ -1,4 +1,7 @@
-import Autoparam
+import Analysis
+import ExperimentFiles
+import MushroomBodyModel
+import RunFile
 import Foundation
 import XCTest
 

@@ -1,4 +1,5 @@
-import Autoparam
+import MushroomBodyModel
+import RunFile
 import Foundation
 
 /// Small run files with hand-chosen numbers for the report tests, written with `RunRecorder`.

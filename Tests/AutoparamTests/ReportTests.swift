@@ -1,4 +1,5 @@
-import Autoparam
+import Analysis
+import RunFile
 import Foundation
 import XCTest
 

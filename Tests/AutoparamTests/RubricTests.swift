@@ -1,4 +1,4 @@
-import Autoparam
+import MushroomBodyModel
 import XCTest
 
 /// The seed's rubric and the accuracy rubric on crafted traces, against totals computed by

@@ -1,4 +1,5 @@
-import Autoparam
+import RunFile
+import RunFileTestSupport
 import Foundation
 import XCTest
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import Autoparam
+import RunFileTestSupport
 import Foundation
 import XCTest
 

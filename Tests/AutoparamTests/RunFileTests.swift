@@ -1,4 +1,5 @@
-import Autoparam
+import MushroomBodyModel
+import RunFile
 import Foundation
 import HDF5
 import XCTest

@@ -1,4 +1,4 @@
-"""Checks a run file written by RunFileKillProbe (Sources/Autoparam/RunFile/RunFileKillProbe.swift).
+"""Checks a run file written by RunFileKillProbe (Tests/RunFileTestSupport/RunFileKillProbe.swift).
 
 Every value the probe writes is a pure function of (replicate, row); this module recomputes
 them and compares every committed row exactly. It is used by the kill tests after each SIGKILL.
