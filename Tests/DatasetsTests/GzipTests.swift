@@ -13,17 +13,11 @@ final class GzipTests: XCTestCase {
         }
     }
 
-    /// Bytes that compress somewhat: runs of a value mixed with pseudo-random bytes (SplitMix64
+    /// Bytes that compress somewhat: runs of a value mixed with pseudo-random bytes (``SplitMix``
     /// from `seed`, so every run is the same).
     private func sample(count: Int, seed: UInt64) -> [UInt8] {
-        var state = seed
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var rng = SplitMix(seed: seed)
+        func next() -> UInt64 { rng.next() }
         var bytes: [UInt8] = []
         while bytes.count < count {
             let word = next()
