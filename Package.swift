@@ -38,8 +38,10 @@ let package = Package(
         .target(name: "Spiking", dependencies: ["Randomness"], exclude: ["README.md"], swiftSettings: fastMath),
         /// Genes, priors and the microbial genetic algorithm, generic over the fitness function.
         .target(name: "Evolution", dependencies: ["Randomness"], exclude: ["README.md"], swiftSettings: fastMath),
+        /// zlib from the system (Debian's zlib1g-dev), to read gzip-compressed IDX files.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         /// Labelled 28×28 image sets: the embedded generator and the CSV and IDX loaders.
-        .target(name: "Datasets", dependencies: ["Randomness"], exclude: ["README.md"], swiftSettings: fastMath),
+        .target(name: "Datasets", dependencies: ["Randomness", "CZlib"], exclude: ["README.md"], swiftSettings: fastMath),
 
         // MARK: - HDF5 binding
 

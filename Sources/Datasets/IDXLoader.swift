@@ -2,8 +2,10 @@ import Foundation
 
 /// Reads (and writes) images in the IDX format of MNIST.
 ///
-/// Two uncompressed files (gzip-compressed ones such as MNIST's `.gz` downloads must be
-/// decompressed first; the loader recognises and says so):
+/// Two files, each either plain or gzip-compressed as MNIST's `.gz` downloads are (told by
+/// the content, the gzip magic bytes `1F 8B`, not by the name; see ``Gzip`` for multi-member
+/// files, corrupt or truncated ones, and the limit of 256 MiB decompressed per file). Once
+/// decompressed:
 ///
 /// - images: big-endian UInt32 magic `0x00000803` (unsigned bytes, 3 dimensions), then the
 ///   image count, rows and columns as big-endian UInt32s (rows and columns must be 28), then
@@ -20,6 +22,7 @@ import Foundation
 ///     train-images.idx: expected 7856 bytes (a 16-byte header and 10 images of 784 bytes), found 5000 (truncated)
 ///     train-labels.idx: expected 10 labels (one per image of train-images.idx), found 9
 ///     train-labels.idx: label of image 4: expected a label 0…3, found 7
+///     train-images.gz: expected a complete gzip stream, found the end of the file after 812 bytes (truncated)
 public enum IDXLoader {
     /// The magic number of an IDX file of unsigned bytes in 3 dimensions (images).
     public static let imagesMagic: UInt32 = 0x0000_0803
@@ -33,16 +36,16 @@ public enum IDXLoader {
             labelsData: Data(try readFile(labelsPath)), labelsName: labelsPath, classCount: classCount)
     }
 
-    /// The images and labels in two IDX files' contents; the names stand for the files in
-    /// error messages.
+    /// The images and labels in two IDX files' contents, each plain or gzip-compressed; the
+    /// names stand for the files in error messages.
     public static func load(
         imagesData: Data, imagesName: String, labelsData: Data, labelsName: String, classCount: Int = 4
     ) throws -> LabelledImages {
         guard classCount >= 1, classCount <= 256 else {
             throw DatasetError.invalid("classCount must be 1…256 for byte labels, found \(classCount)")
         }
-        let images = [UInt8](imagesData)
-        let labels = [UInt8](labelsData)
+        let images = try decompressed(imagesData, name: imagesName)
+        let labels = try decompressed(labelsData, name: labelsName)
         let perImage = LabelledImages.pixelsPerImage
 
         try checkMagic(images, name: imagesName, magic: imagesMagic, what: "images: unsigned bytes, 3 dimensions")
@@ -103,6 +106,11 @@ public enum IDXLoader {
         return (images, labels)
     }
 
+    /// The bytes of `data`, decompressed first when they are gzip.
+    private static func decompressed(_ data: Data, name: String) throws -> [UInt8] {
+        Gzip.isCompressed(data) ? try Gzip.decompress([UInt8](data), name: name) : [UInt8](data)
+    }
+
     private static func appendBigEndian(_ word: UInt32, to data: inout Data) {
         data.append(contentsOf: [UInt8(word >> 24), UInt8((word >> 16) & 0xFF), UInt8((word >> 8) & 0xFF), UInt8(word & 0xFF)])
     }
@@ -118,10 +126,6 @@ public enum IDXLoader {
 
     private static func checkMagic(_ bytes: [UInt8], name: String, magic: UInt32, what: String) throws {
         let expected = "IDX magic \(hex(magic)) (\(what))"
-        if bytes.count >= 2, bytes[0] == 0x1F, bytes[1] == 0x8B {
-            throw DatasetError.badFile(
-                file: name, expected: expected, found: "a gzip-compressed file (decompress it first)")
-        }
         guard bytes.count >= 4 else {
             throw DatasetError.badFile(file: name, expected: expected, found: "\(bytes.count) bytes (truncated)")
         }

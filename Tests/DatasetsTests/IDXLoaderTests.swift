@@ -36,6 +36,33 @@ final class IDXLoaderTests: XCTestCase {
         XCTAssertEqual(try IDXLoader.load(imagesPath: imagesPath, labelsPath: labelsPath), set)
     }
 
+    /// MNIST's `.gz` files: each file gzip-compressed (by the gzip command) loads to the same
+    /// pixels and labels as the plain file, told by content, not name; the two may be mixed.
+    func testGzipCompressedFilesLoadAsThePlainOnes() throws {
+        let set = EmbeddedDataset.generate(count: 120, seed: 8)
+        let (images, labels) = IDXLoader.encode(set)
+        let dir = try TemporaryDirectory()
+        let imagesGz = try GzipCommand.compress(images, name: "images-idx3-ubyte", in: dir)
+        let labelsGz = try GzipCommand.compress(labels, name: "labels-idx1-ubyte", in: dir)
+        let plain = try IDXLoader.load(imagesPath: dir.file("images-idx3-ubyte"), labelsPath: dir.file("labels-idx1-ubyte"))
+        XCTAssertEqual(plain, set)
+        let compressed = try IDXLoader.load(
+            imagesPath: dir.file("images-idx3-ubyte.gz"), labelsPath: dir.file("labels-idx1-ubyte.gz"))
+        XCTAssertEqual(compressed.pixels, plain.pixels)
+        XCTAssertEqual(compressed.labels, plain.labels)
+        XCTAssertEqual(compressed, plain)
+        // A compressed file under a plain name, and a plain one beside a compressed one.
+        let renamed = try dir.write("images.idx", imagesGz)
+        XCTAssertEqual(try IDXLoader.load(imagesPath: renamed, labelsPath: dir.file("labels-idx1-ubyte")), set)
+        XCTAssertEqual(try load([UInt8](images), [UInt8](labelsGz)), set)
+        // A truncated .gz names its file; so does a compressed file with the wrong content.
+        let cut = try dir.write("cut.gz", imagesGz.prefix(imagesGz.count / 2))
+        assertError(try IDXLoader.load(imagesPath: cut, labelsPath: dir.file("labels-idx1-ubyte.gz")),
+                    "\(cut): expected a complete gzip stream, found the end of the file after \(imagesGz.count / 2) bytes (truncated)")
+        assertError(try load([UInt8](labelsGz), [UInt8](labelsGz)),
+                    "images.idx: expected IDX magic 0x00000803 (images: unsigned bytes, 3 dimensions), found 0x00000801")
+    }
+
     func testTheByteLayout() throws {
         let set = try load(goodImages, goodLabels)
         XCTAssertEqual(set.count, 2)
@@ -63,8 +90,9 @@ final class IDXLoaderTests: XCTestCase {
                     "labels.idx: expected IDX magic 0x00000801 (labels: unsigned bytes, 1 dimension), found 0x00000803")
         assertError(try load(bigEndian([0x0D03, 2, 28, 28]) + twoImages, goodLabels),
                     "images.idx: expected IDX magic 0x00000803 (images: unsigned bytes, 3 dimensions), found 0x00000D03")
-        assertError(try load([0x1F, 0x8B, 0x08, 0x00] + goodImages, goodLabels),
-                    "images.idx: expected IDX magic 0x00000803 (images: unsigned bytes, 3 dimensions), found a gzip-compressed file (decompress it first)")
+        // Gzip magic bytes make it a gzip file, here a corrupt one (flag bits zlib rejects).
+        assertError(try load([0x1F, 0x8B, 0x08, 0xE0] + goodImages, goodLabels),
+                    "images.idx: expected a valid gzip stream, found corrupt data near compressed byte 4 (zlib: unknown header flags set)")
     }
 
     func testTruncatedAndOversizedFiles() {
