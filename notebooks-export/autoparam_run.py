@@ -321,13 +321,21 @@ def in_notebook():
     return "ipykernel" in sys.modules or hasattr(builtins, "__IPYTHON__")
 
 
-def parse_arguments(description, default_run_file=None, extra=None, argv=None):
+def parse_arguments(description, default_run_file=None, extra=None, argv=None, many=False):
     """The notebook's arguments: from the command line as a script; inside Jupyter, the run
-    file is `default_run_file` (set it in the notebook or with $AUTOPARAM_RUN)."""
+    file is `default_run_file` (set it in the notebook or with $AUTOPARAM_RUN).
+
+    With `many=True` the notebook takes one or more run files: `args.run_files` lists them
+    (in Jupyter, $AUTOPARAM_RUN may name several, separated by os.pathsep, and
+    `default_run_file` may be a list), and `args.run_file` is the first."""
     import argparse
     import os
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("run_file", help="the autoparam run file (.h5)")
+    if many:
+        parser.add_argument("run_files", nargs="+", metavar="run_file",
+                            help="one or more autoparam run files (.h5), plotted together")
+    else:
+        parser.add_argument("run_file", help="the autoparam run file (.h5)")
     parser.add_argument("--out", help="folder for the PNG files (default: <run file name>_figures beside it)")
     if extra:
         extra(parser)
@@ -336,19 +344,48 @@ def parse_arguments(description, default_run_file=None, extra=None, argv=None):
             run_file = os.environ.get("AUTOPARAM_RUN", default_run_file)
             if not run_file:
                 raise SystemExit("set RUN_FILE in the notebook or $AUTOPARAM_RUN to a run file")
-            argv = [run_file]
+            if isinstance(run_file, (list, tuple)):
+                argv = [str(r) for r in run_file]
+            elif many:
+                argv = [r for r in str(run_file).split(os.pathsep) if r]
+            else:
+                argv = [str(run_file)]
             if os.environ.get("AUTOPARAM_OUT"):
                 argv += ["--out", os.environ["AUTOPARAM_OUT"]]
         else:
             argv = sys.argv[1:]
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if many:
+        args.run_file = args.run_files[0]
+    return args
 
 
 def output_folder(run_file, out=None):
-    """The output folder (created): `out`, or `<run file stem>_figures` beside the run file."""
-    folder = Path(out) if out else Path(run_file).with_name(Path(run_file).stem + "_figures")
+    """The output folder (created): `out`, or `<run file stem>_figures` beside the run file.
+    `run_file` may be a list of run files: then the folder is beside the first and named after
+    all of them (`a+b_figures`, or `a+3_more_figures` for more than three)."""
+    if isinstance(run_file, (list, tuple)):
+        paths = [Path(r) for r in run_file]
+        if len(paths) == 1:
+            return output_folder(paths[0], out)
+        stems = [p.stem for p in paths]
+        name = "+".join(stems) if len(stems) <= 3 else f"{stems[0]}+{len(stems) - 1}_more"
+        folder = Path(out) if out else paths[0].with_name(name + "_figures")
+    else:
+        folder = Path(out) if out else Path(run_file).with_name(Path(run_file).stem + "_figures")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def run_labels(paths):
+    """Short distinct legend labels for run files: the file names without .h5, with as many
+    parent folders as it takes to tell them apart."""
+    paths = [Path(p).resolve() for p in paths]
+    for depth in range(1, max((len(p.parts) for p in paths), default=1) + 1):
+        labels = ["/".join(p.with_suffix("").parts[-depth:]) for p in paths]
+        if len(set(labels)) == len(labels):
+            return labels
+    return [f"{i}: {p.stem}" for i, p in enumerate(paths)]
 
 
 def save_figure(fig, folder, name, dpi=110):

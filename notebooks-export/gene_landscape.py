@@ -16,7 +16,7 @@
 # # Gene landscape
 #
 # Where in gene space the GA looked and what it found: every committed evaluation of every
-# replicate, as a point.
+# replicate, as a point; or of several run files pooled, coloured by run.
 #
 # * `gene_fitness.png`: fitness against each gene, one panel per gene, coloured by replicate.
 #   Evaluations that did not simulate normally (status *invalid genotype* or *numerical failure*)
@@ -26,6 +26,9 @@
 # * `evaluations.csv`: the table behind both (one row per evaluation, genes and fitness).
 #
 #     python3 notebooks-export/gene_landscape.py runs/quickstart.h5 [--out DIR]
+#     python3 notebooks-export/gene_landscape.py runs/a.h5 runs/b.h5 [--out DIR]
+#
+# * `gene_pairs_by_run.png` (several runs only): the gene pairs coloured by run.
 #
 # Genes whose values are all positive and span more than two decades (e.g. `stdp_alpha`) are
 # drawn on a logarithmic axis. Only committed rows are read, so a running or killed run works.
@@ -41,29 +44,45 @@ except NameError:  # inside Jupyter
 sys.path.insert(0, str(HERE))
 
 from autoparam_run import (STATUS_NAMES, RunFile, output_folder, parse_arguments,  # noqa: E402
-                           save_figure, use_agg_unless_interactive)
+                           run_labels, save_figure, use_agg_unless_interactive)
 
 use_agg_unless_interactive()
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 
 # %% [markdown]
-# ## The run file
+# ## The run files
+# One run file or several (a list in `RUN_FILE`, or several on the command line). With several,
+# their evaluations are pooled and coloured by run instead of by replicate; a gene that only
+# some runs evolve is plotted for those runs.
 
 # %%
-RUN_FILE = "runs/quickstart.h5"
-args = parse_arguments("Plot fitness against the genes of every evaluation of an autoparam run file.", RUN_FILE)
-run = RunFile(args.run_file)
-out = output_folder(args.run_file, args.out)
-evaluations = run.evaluations()
-genes = [g for g in run.gene_names if g in evaluations.columns]
-print(f"{run.path.name}: {len(evaluations)} committed evaluations in {len(run.replicates)} replicate(s), "
-      f"genes: {', '.join(genes)}")
+RUN_FILE = "runs/quickstart.h5"   # or a list of run files
+args = parse_arguments("Plot fitness against the genes of every evaluation of one or more autoparam run files "
+                       "(several: pooled, coloured by run).", RUN_FILE, many=True)
+labels = run_labels(args.run_files)
+runs = {label: RunFile(path) for label, path in zip(labels, args.run_files)}
+several = len(runs) > 1
+out = output_folder(args.run_files, args.out)
+frames = []
+genes = []
+for label, run in runs.items():
+    frame = run.evaluations()
+    frame.insert(0, "run", label)
+    frames.append(frame)
+    genes += [g for g in run.gene_names if g in frame.columns and g not in genes]
+evaluations = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+title = next(iter(runs.values())).experiment_name if not several else f"{len(runs)} runs"
+for label, run in runs.items():
+    print(f"{run.path.name}: {int((evaluations['run'] == label).sum())} committed evaluations in "
+          f"{len(run.replicates)} replicate(s), genes: {', '.join(run.gene_names)}"
+          + (f" (legend: {label})" if several else ""))
 counts = evaluations["status"].map(lambda s: STATUS_NAMES.get(s, str(s))).value_counts()
 for name, n in counts.items():
     print(f"  {name}: {n}")
-columns = ["replicate", "row", "tournament", "fitness", "max_fitness", "status"] + genes
-evaluations[columns].to_csv(out / "evaluations.csv", index=False)
+columns = ["run", "replicate", "row", "tournament", "fitness", "max_fitness", "status"] + genes
+evaluations.reindex(columns=columns).to_csv(out / "evaluations.csv", index=False)
 print(f"wrote {out / 'evaluations.csv'}")
 
 # %% [markdown]
@@ -90,15 +109,21 @@ colours = plt.cm.tab10(np.linspace(0, 1, 10))
 columns_per_row = min(3, max(len(genes), 1))
 rows = max(1, int(np.ceil(len(genes) / columns_per_row)))
 fig, axes = plt.subplots(rows, columns_per_row, figsize=(4.2 * columns_per_row, 3.4 * rows), squeeze=False)
+# The groups that get a colour: replicates of the one run, or whole runs when there are several.
+if several:
+    groups = [(label, evaluations["run"] == label) for label in runs]
+else:
+    only = next(iter(runs.values()))
+    groups = [(f"replicate {r}", evaluations["replicate"] == r) for r in only.replicates]
 for ax, gene in zip(axes.flat, genes):
-    for k, r in enumerate(run.replicates):
-        mine = evaluations["replicate"] == r
+    for k, (name, mine) in enumerate(groups):
         c = colours[k % 10]
+        mine = mine & evaluations[gene].notna()
         ax.scatter(evaluations.loc[mine & ok, gene], evaluations.loc[mine & ok, "fitness"], s=18, color=c,
-                   alpha=0.75, edgecolors="none", label=f"replicate {r}")
+                   alpha=0.75, edgecolors="none", label=name)
         if (mine & ~ok).any():
             ax.scatter(evaluations.loc[mine & ~ok, gene], evaluations.loc[mine & ~ok, "fitness"], s=30, color=c,
-                       marker="x", label=f"replicate {r}, not ok")
+                       marker="x", label=f"{name}, not ok")
     if log_scale[gene]:
         ax.set_xscale("log")
     ax.set_xlabel(gene)
@@ -112,7 +137,8 @@ if genes:
                frameon=False)
 else:
     axes.flat[0].text(0.5, 0.5, "no genes", ha="center", va="center")
-fig.suptitle(f"{run.experiment_name}: fitness of every committed evaluation against each gene")
+fig.suptitle(f"{title}: fitness of every committed evaluation against each gene"
+             + (", coloured by run" if several else ""))
 fig.tight_layout()
 save_figure(fig, out, "gene_fitness.png")
 
@@ -154,8 +180,46 @@ if len(genes) >= 2 and len(evaluations):
             else:
                 ax.set_yticklabels([])
     fig.colorbar(points, ax=axes.ravel().tolist(), label="fitness", shrink=0.8)
-    fig.suptitle(f"{run.experiment_name}: gene pairs of {len(evaluations)} evaluations, coloured by fitness")
+    fig.suptitle(f"{title}: gene pairs of {len(evaluations)} evaluations, coloured by fitness")
     save_figure(fig, out, "gene_pairs.png")
 else:
     print("fewer than two genes (or no evaluations): no gene-pair plot")
-run.close()
+
+# %% [markdown]
+# ## Gene pairs coloured by run
+# Only with several runs: the same panels, each evaluation coloured by its run, to show where
+# in gene space each run searched and converged.
+
+# %%
+if several and len(genes) >= 2 and len(evaluations):
+    n = len(genes)
+    fig, axes = plt.subplots(n - 1, n - 1, figsize=(2.6 * (n - 1) + 1.5, 2.4 * (n - 1)), squeeze=False)
+    for i in range(1, n):
+        for j in range(n - 1):
+            ax = axes[i - 1, j]
+            if j >= i:
+                ax.axis("off")
+                continue
+            gx, gy = genes[j], genes[i]
+            for k, label in enumerate(runs):
+                mine = evaluations[evaluations["run"] == label]
+                ax.scatter(mine[gx], mine[gy], s=12, color=colours[k % 10], alpha=0.7, edgecolors="none", label=label)
+            if log_scale[gx]:
+                ax.set_xscale("log")
+            if log_scale[gy]:
+                ax.set_yscale("log")
+            ax.tick_params(labelsize=7)
+            if i == n - 1:
+                ax.set_xlabel(gx, fontsize=9)
+            else:
+                ax.set_xticklabels([])
+            if j == 0:
+                ax.set_ylabel(gy, fontsize=9)
+            else:
+                ax.set_yticklabels([])
+    handles, names = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="upper right", fontsize=8)
+    fig.suptitle(f"{title}: gene pairs of {len(evaluations)} evaluations, coloured by run")
+    save_figure(fig, out, "gene_pairs_by_run.png")
+for run in runs.values():
+    run.close()
