@@ -34,7 +34,7 @@ let package = Package(
 
         /// Seeded pseudo-random generators and the seed tree (master → replicate → evaluation).
         .target(name: "Randomness", exclude: ["README.md"], swiftSettings: fastMath),
-        /// The spiking-network simulator with GeNN 4 semantics (design/model.md).
+        /// The spiking-network simulator with GeNN 4 semantics (docs/model.md).
         .target(name: "Spiking", dependencies: ["Randomness"], exclude: ["README.md"], swiftSettings: fastMath),
         /// Genes, priors and the microbial genetic algorithm, generic over the fitness function.
         .target(name: "Evolution", dependencies: ["Randomness"], exclude: ["README.md"], swiftSettings: fastMath),

@@ -86,7 +86,7 @@ public struct Experiment: Sendable, Hashable {
 
     // MARK: - Defaults
 
-    /// The seed's six genes with its priors and rounding (design/model.md):
+    /// The seed's six genes with its priors and rounding (docs/model.md):
     /// kc_count int_uniform [0, 2199]; stdp_tau int_uniform [0, 99] × uniform [0, 1), 4
     /// decimals; stdp_alpha uniform [0, 1) ÷ int_uniform [1, 999999], 8 decimals; w_max
     /// uniform [0, 1), 4 decimals; stdp_offset as stdp_alpha; teacher uniform [0, 1) ×

@@ -1,4 +1,4 @@
-/// The neuron models the simulator implements, with GeNN 4's equations (design/model.md).
+/// The neuron models the simulator implements, with GeNN 4's equations (docs/model.md).
 public enum NeuronModel: Sendable, Hashable {
     /// GeNN `Poisson`: input neurons driven by a per-step firing probability per neuron.
     case poisson(PoissonParameters)

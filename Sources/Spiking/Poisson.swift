@@ -23,7 +23,7 @@ public struct PoissonParameters: Sendable, Hashable, Codable {
 }
 
 public enum Poisson {
-    /// One Poisson neuron's update at time `tMs`, as in design/model.md:
+    /// One Poisson neuron's update at time `tMs`, as in docs/model.md:
     /// ```
     /// if (t − spikeTime) > tspike and V > Vrest:   V = Vrest
     /// else if (t − spikeTime) > trefract:

@@ -50,7 +50,7 @@ public struct TraubMilesState: Sendable, Hashable {
 }
 
 /// The TraubMiles update, in two forms held together by tests: a plain reference that reads
-/// like design/model.md (glibc `expf`, one neuron), and the SIMD kernel the simulator runs.
+/// like docs/model.md (glibc `expf`, one neuron), and the SIMD kernel the simulator runs.
 public enum TraubMiles {
     /// Advance one neuron by one time step `dtMs` (ms) under synaptic current `isyn` (nA),
     /// exactly as GeNN's generated code does: `substeps` forward-Euler steps of `dt/substeps`

@@ -255,7 +255,7 @@ final class ExperimentTests: XCTestCase {
 
     func testSeedOriginalStatesTheSeedsPriorsExactly() throws {
         let e = try ExperimentLoader.load(path: Self.experimentsFolder.appendingPathComponent("seed-original.yaml").path, checkFiles: false)
-        // design/model.md, "The seed's genes and priors".
+        // docs/model.md, "The seed's genes and priors".
         let seed = GeneSet([
             Gene(name: "kc_count", prior: .integerUniform(lower: 0, upper: 2199), isInteger: true),
             Gene(name: "stdp_tau", prior: .product(.integerUniform(lower: 0, upper: 99), .uniform(lower: 0, upper: 1)), decimals: 4, isInteger: false),

@@ -2,7 +2,7 @@ import MushroomBodyModel
 import XCTest
 
 /// The seed's rubric and the accuracy rubric on crafted traces, against totals computed by
-/// hand from design/model.md.
+/// hand from docs/model.md.
 final class RubricTests: XCTestCase {
     /// A trace of `n` images where every image's scored spikes are `spikes(i, label)`.
     func trace(_ n: Int, weight: Double = 1e-5, voltage: Double = -60, completed: Bool = true,
@@ -99,7 +99,7 @@ final class RubricTests: XCTestCase {
     }
 }
 
-/// The seed's quirks 1 and 2 as design/model.md states them.
+/// The seed's quirks 1 and 2 as docs/model.md states them.
 final class QuirkTests: XCTestCase {
     func testSeedVariantTruncatesTheTeacherTowardZero() {
         XCTAssertEqual(ProtocolVariant.seed.teacherMagnitude(1.99), 1)

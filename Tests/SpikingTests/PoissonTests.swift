@@ -39,7 +39,7 @@ final class PoissonTests: XCTestCase {
     }
 
     /// With probability 1 the neuron fires on every step the model allows, which follows from
-    /// the rule in design/model.md evaluated with GeNN's Float times.
+    /// the rule in docs/model.md evaluated with GeNN's Float times.
     func testProbabilityOneSpikesEveryTimeTheNeuronIsNotRefractory() {
         let net = Network(dtMs: dt)
         let pop = net.addPopulation(name: "P", size: 1, model: poissonModel)

@@ -1,7 +1,7 @@
 import XCTest
 import Spiking
 
-/// Additive STDP (design/model.md) on hand-made spike pairs. Pre and post are Poisson neurons
+/// Additive STDP (docs/model.md) on hand-made spike pairs. Pre and post are Poisson neurons
 /// driven to spike at chosen steps. A spike emitted at step k is processed in the synapse update
 /// of step k+1, at t = (k+1)·dt, against the other side's last spike time sT (initially
 /// −FLT_MAX, whose exponential term is 0). Expected weights are computed here in Double.

@@ -3,7 +3,7 @@ import Randomness
 import Spiking
 
 // Shared fixtures for the Spiking tests. Nothing here reuses the simulator's own arithmetic:
-// expected values come from the equations of design/model.md, written again in Double.
+// expected values come from the equations of docs/model.md, written again in Double.
 
 /// Time step used throughout, ms.
 let dt: Float = 0.1
@@ -44,7 +44,7 @@ func spikeSteps(_ pop: NeuronPopulation, neuron id: Int = 0) -> [Int] {
     zip(pop.recordedSteps, pop.recordedIds).filter { $0.1 == UInt32(id) }.map { Int($0.0) }
 }
 
-// MARK: - TraubMiles, re-derived in Double from design/model.md
+// MARK: - TraubMiles, re-derived in Double from docs/model.md
 
 /// The state of one TraubMiles neuron in Double.
 struct HHState {

@@ -126,7 +126,7 @@ final class TraubMilesKernelTests: XCTestCase {
     }
 
     /// Far below rest the h gate is stiff (alpha_h·dt/25 ≈ 37 at −250 mV), and GeNN's
-    /// 25-substep Euler is unstable there (design/model.md, quirk 6): from −250 mV the
+    /// 25-substep Euler is unstable there (docs/model.md, quirk 6): from −250 mV the
     /// reference itself is non-finite after one step, and the kernel must be too (it may neither
     /// hide nor invent a failure). At −200 mV h oscillates with growing amplitude but stays
     /// finite for a few steps; at −180 mV the step is stable. There the kernel follows the reference.

@@ -27,6 +27,7 @@ THIS_FILE = Path(__file__).resolve()
 # Built from pieces so that this file does not match its own patterns when scanned.
 _DESIGN_NOTE = "design" + "/model" + r"\.md"
 FORBIDDEN = re.compile(r"(" + _DESIGN_NOTE + r"|(?<![\w-])shared/|\.\./shared\b)")
+DEVELOPMENT_DATA = re.compile(r"\.\./" + "shared" + r"/data\b")
 IN_REPO_PATH = re.compile(r"(?<![\w./-])((?:docs/[\w.-]+\.md)|(?:experiments/[\w.-]+\.ya?ml))\b")
 MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
@@ -88,7 +89,13 @@ def test_no_citations_outside_the_repository(area):
     assert files or area == "scripts and CI", f"no files found for {area}"
     problems = []
     for path in files:
-        problems += problems_in_text(read(path), path.relative_to(REPO_ROOT))
+        text = read(path)
+        if area == "Tests":
+            # Tests may read the development data sets beside the checkout (the seed's CSV,
+            # the MNIST subset): they are never copied into the repository and every such
+            # test skips, saying so, when the folder is absent.
+            text = DEVELOPMENT_DATA.sub("<development data>", text)
+        problems += problems_in_text(text, path.relative_to(REPO_ROOT))
     assert not problems, (f"{len(problems)} reference(s) in {area} to files that are not in the repository "
                           "(the model is described in docs/model.md):\n" + "\n".join(problems))
 

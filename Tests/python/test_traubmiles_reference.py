@@ -66,7 +66,7 @@ def test_cli_spike_times_match_the_float64_reference(current, reference_spikes):
 def test_reference_is_silent_without_input_and_fires_at_about_180_hz_at_1_na(reference_spikes):
     assert reference_spikes[0.0] == []
     n = len(reference_spikes[1.0])
-    assert 34 <= n <= 38, f"{n} spikes in 200 ms at 1 nA (design/model.md: about 180 Hz)"
+    assert 34 <= n <= 38, f"{n} spikes in 200 ms at 1 nA (docs/model.md: about 180 Hz)"
     assert len(reference_spikes[2.0]) > n > len(reference_spikes[0.5])
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent float64 re-derivation of GeNN 4's TraubMiles neuron (design/model.md).
+"""An independent float64 re-derivation of GeNN 4's TraubMiles neuron (docs/model.md).
 
 One or more neurons from GeNN's initial state (V -60 mV, m 0.0529324, h 0.3176767,
 n 0.5961207), each under a constant current (nA), time step dt (0.1 ms), `substeps` forward-Euler

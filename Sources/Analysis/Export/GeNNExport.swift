@@ -9,7 +9,7 @@ import RunFile
 /// `create_weight_update_model`, `create_current_source_model`, `init_weight_update`,
 /// `init_postsynaptic`, `init_sparse_connectivity`, `create_var_ref`).
 ///
-/// autoparam simulates GeNN 4's semantics (design/model.md). GeNN 5 differs in ways that
+/// autoparam simulates GeNN 4's semantics (docs/model.md). GeNN 5 differs in ways that
 /// change results, so the script does not use GeNN 5's built-ins where they differ:
 /// - GeNN 5's neuron models have no auto-refractory spike rule unless they ask for it (GeNN 4
 ///   had it for every model but a few), and its built-in `TraubMiles` does not ask: a
@@ -104,7 +104,7 @@ public struct GeNNExport: Sendable {
 
 It builds the network autoparam simulated for one genotype (populations PN, KC, DN, GGN; synapses
 PN->KC, KC->DN with the seed's additive STDP, KC->GGN, GGN->KC; a teacher current source on the
-DNs), presents a dataset's images with the protocol of design/model.md and prints the seed-242
+DNs), presents a dataset's images with the protocol of docs/model.md and prints the seed-242
 score. The run used the rubric "\#(rubricName)" and the protocol variant "\#(variant.rawValue)".
 
     python3 this_script.py RUN.h5            # the run file's own images and labels (needs h5py)

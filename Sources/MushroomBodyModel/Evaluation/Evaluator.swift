@@ -22,7 +22,7 @@ public struct EvaluationSettings: Sendable, Hashable {
 public enum Evaluator {
     /// Evaluate one parameter set.
     ///
-    /// Protocol (design/model.md): for each training image in order, the teacher is set for
+    /// Protocol (docs/model.md): for each training image in order, the teacher is set for
     /// its label, the image is presented for `stimulus_ms` and the blank for `blank_ms`
     /// (250 + 250 steps by default); after every image but the last, the mean KC→DN weight
     /// and mean KC V are checked. If the rubric needs it, the test images follow with the

@@ -1,7 +1,7 @@
 /// How an evaluation's run becomes a fitness: the seed's rubric, held-out accuracy, or a
 /// weighted sum of their criteria.
 public enum Rubric: Sendable, Hashable {
-    /// The seed's rubric (design/model.md). Maximum 1.5 + 2N + (N − 1) + 0.5, 241 for N = 80.
+    /// The seed's rubric (docs/model.md). Maximum 1.5 + 2N + (N − 1) + 0.5, 241 for N = 80.
     case seed242
     /// Accuracy on held-out images with the teacher off and STDP frozen; fitness in [0, 1].
     case accuracy

@@ -1,7 +1,7 @@
 /// One named number of the mushroom-body network or its protocol, with its unit, default
 /// and the values it may take.
 ///
-/// Every number in design/model.md has one; a genotype or an experiment file's `model:`
+/// Every number in docs/model.md has one; a genotype or an experiment file's `model:`
 /// section overrides any of them by name.
 public struct ModelParameter: Sendable, Hashable {
     /// The allowed values of a parameter.

@@ -1,7 +1,7 @@
 import Randomness
 import Spiking
 
-/// The seed's mushroom-body network built from a parameter set (design/model.md).
+/// The seed's mushroom-body network built from a parameter set (docs/model.md).
 ///
 /// Populations PN (Poisson, one per pixel), KC (TraubMiles, `kc_count`), DN (TraubMiles,
 /// one per class) and GGN (integrate-and-fire, 1); synapse groups PN→KC (fixed probability,

@@ -1,4 +1,4 @@
-/// The whole parameter set of the mushroom-body network and its protocol (design/model.md),
+/// The whole parameter set of the mushroom-body network and its protocol (docs/model.md),
 /// every number under a documented name with the seed's default.
 ///
 /// A genotype overrides any of them by name (``setting(_:to:)``), so an experiment can evolve

@@ -1,4 +1,4 @@
-/// Which behaviour of the seed's script the protocol reproduces (design/model.md, "Quirks").
+/// Which behaviour of the seed's script the protocol reproduces (docs/model.md, "Quirks").
 public enum ProtocolVariant: String, Sendable, Hashable, Codable, CaseIterable {
     /// Reproduce quirks 1–3: the teacher magnitude truncated toward zero (an integer array),
     /// the per-image mean of non-zero pixels truncated to an integer, and DN spikes in the
