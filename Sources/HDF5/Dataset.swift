@@ -289,7 +289,7 @@ public final class HDF5Dataset: HDF5Object {
     }
 
     /// Memory and file dataspaces selecting rows `start ..< start + rows` of a dataset with `dims`.
-    private func rowSelection(start: Int, rows: Int, dims: [Int]) throws(HDF5Error) -> (SpaceHandle, SpaceHandle) {
+    func rowSelection(start: Int, rows: Int, dims: [Int]) throws(HDF5Error) -> (SpaceHandle, SpaceHandle) {
         let file = try SpaceHandle(dims: dims)
         var offset = [hsize_t](repeating: 0, count: dims.count)
         offset[0] = hsize_t(start)
