@@ -6,8 +6,8 @@ import CHDF5
 /// of a one-dimensional dataset holds one. All flat arrays passed in or returned are row-major
 /// (C order), as numpy and h5py use.
 public final class HDF5Dataset: HDF5Object {
-    init(id: hid_t, path: String) {
-        super.init(id: id, path: path, closer: { H5Dclose($0) })
+    init(id: hid_t, path: String, filePath: String) {
+        super.init(id: id, path: path, filePath: filePath, closer: { H5Dclose($0) })
     }
 
     // MARK: - Shape and storage
@@ -43,8 +43,10 @@ public final class HDF5Dataset: HDF5Object {
         var allocation = H5D_ALLOC_TIME_DEFAULT
         _ = try h5("get allocation time of '\(path)'") { H5Pget_alloc_time(creation.id, &allocation) }
         let early = allocation == H5D_ALLOC_TIME_EARLY
-        guard H5Pget_layout(creation.id) == H5D_CHUNKED else { return HDF5Storage(allocateEarly: early) }
-        var storage = HDF5Storage(allocateEarly: early)
+        guard h5Query({ H5Pget_layout(creation.id) }) == H5D_CHUNKED else {
+            return HDF5Storage(fletcher32: false, allocateEarly: early)
+        }
+        var storage = HDF5Storage(fletcher32: false, allocateEarly: early)
         var chunk = [hsize_t](repeating: 0, count: 32)
         _ = try h5("get chunk shape of '\(path)'") { H5Pget_chunk(creation.id, 32, &chunk) }
         storage.chunkRows = Int(chunk[0])
@@ -54,7 +56,7 @@ public final class HDF5Dataset: HDF5Object {
             var count = 8
             var values = [UInt32](repeating: 0, count: 8)
             var config: UInt32 = 0
-            let filter = H5Pget_filter2(creation.id, index, &flags, &count, &values, 0, nil, &config)
+            let filter = h5Query { H5Pget_filter2(creation.id, index, &flags, &count, &values, 0, nil, &config) }
             switch filter {
             case H5Z_FILTER_DEFLATE: storage.deflateLevel = Int(values[0])
             case H5Z_FILTER_SHUFFLE: storage.shuffle = true
@@ -133,7 +135,7 @@ public final class HDF5Dataset: HDF5Object {
         guard count > 0 else { return [] }
         let memory = try TypeHandle.make(T.hdf5ElementType)
         return try [T](unsafeUninitializedCapacity: count) { (buffer, initialized) throws(HDF5Error) in
-            _ = try h5("read '\(path)'") {
+            _ = try readCall("read '\(path)'") {
                 H5Dread(id, memory.id, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), buffer.baseAddress)
             }
             initialized = count
@@ -152,7 +154,7 @@ public final class HDF5Dataset: HDF5Object {
         let memory = try TypeHandle.make(T.hdf5ElementType)
         let id = self.id
         return try [T](unsafeUninitializedCapacity: count) { (buffer, initialized) throws(HDF5Error) in
-            _ = try h5("read rows \(rows) of '\(path)'") {
+            _ = try readCall("read rows \(rows) of '\(path)'") {
                 H5Dread(id, memory.id, memSpace.id, fileSpace.id, chdf5_p_default(), buffer.baseAddress)
             }
             initialized = count
@@ -226,18 +228,18 @@ public final class HDF5Dataset: HDF5Object {
         if case .fixedString(let width) = stored {
             let memory = try TypeHandle.make(stored)
             var bytes = [UInt8](repeating: 0, count: count * width)
-            _ = try h5("read strings \(rows) of '\(path)'") {
+            _ = try readCall("read strings \(rows) of '\(path)'") {
                 H5Dread(id, memory.id, memSpace.id, fileSpace.id, chdf5_p_default(), &bytes)
             }
             return unpackFixed(bytes, width: width)
         }
         let memory = try TypeHandle.make(.string)
         var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
-        _ = try h5("read strings \(rows) of '\(path)'") {
+        _ = try readCall("read strings \(rows) of '\(path)'") {
             H5Dread(id, memory.id, memSpace.id, fileSpace.id, chdf5_p_default(), &pointers)
         }
         let strings = pointers.withUnsafeMutableBufferPointer { stringsFromPointers($0) }
-        _ = H5Dvlen_reclaim(memory.id, memSpace.id, chdf5_p_default(), &pointers)
+        _ = h5Query { H5Dvlen_reclaim(memory.id, memSpace.id, chdf5_p_default(), &pointers) }
         return strings
     }
 
@@ -261,13 +263,33 @@ public final class HDF5Dataset: HDF5Object {
 
     // MARK: - Helpers
 
+    /// `h5` for reads of stored data: a damaged chunk becomes an error that names this dataset and
+    /// its file.
+    func readCall(_ operation: @autoclosure () -> String, _ call: () -> herr_t) throws(HDF5Error) -> herr_t {
+        do {
+            return try h5(operation(), call)
+        } catch {
+            throw damageReport(error)
+        }
+    }
+
+    /// Rewords an error of kind `.damaged` so that it names the dataset and the file.
+    func damageReport(_ error: HDF5Error) -> HDF5Error {
+        guard error.kind == .damaged else { return error }
+        let text = error.entries.map { "\($0.description) \($0.minor)" }.joined(separator: " ").lowercased()
+        if text.contains("fletcher32") {
+            return error.reworded(.damaged, "checksum mismatch reading \(path) in \(filePath): the file is damaged")
+        }
+        return error.reworded(.damaged, "cannot decode the stored data of \(path) in \(filePath): the file is damaged")
+    }
+
     private func fileSpace() throws(HDF5Error) -> SpaceHandle {
         let id = try liveID()
         return SpaceHandle(adopting: try h5("get dataspace of '\(path)'") { H5Dget_space(id) })
     }
 
     /// Memory and file dataspaces selecting rows `start ..< start + rows` of a dataset with `dims`.
-    private func rowSelection(start: Int, rows: Int, dims: [Int]) throws(HDF5Error) -> (SpaceHandle, SpaceHandle) {
+    func rowSelection(start: Int, rows: Int, dims: [Int]) throws(HDF5Error) -> (SpaceHandle, SpaceHandle) {
         let file = try SpaceHandle(dims: dims)
         var offset = [hsize_t](repeating: 0, count: dims.count)
         offset[0] = hsize_t(start)

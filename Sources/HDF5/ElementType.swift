@@ -82,18 +82,17 @@ final class TypeHandle {
 
     /// The memory type for `type` (see `init(_:)`).
     static func make(_ type: HDF5ElementType) throws(HDF5Error) -> TypeHandle {
-        Library.prepare()
         switch type {
-        case .uint8: return TypeHandle(id: chdf5_native_uint8(), owned: false)
-        case .uint16: return TypeHandle(id: chdf5_native_uint16(), owned: false)
-        case .uint32: return TypeHandle(id: chdf5_native_uint32(), owned: false)
-        case .uint64: return TypeHandle(id: chdf5_native_uint64(), owned: false)
-        case .int8: return TypeHandle(id: chdf5_native_int8(), owned: false)
-        case .int16: return TypeHandle(id: chdf5_native_int16(), owned: false)
-        case .int32: return TypeHandle(id: chdf5_native_int32(), owned: false)
-        case .int64: return TypeHandle(id: chdf5_native_int64(), owned: false)
-        case .float32: return TypeHandle(id: chdf5_native_float(), owned: false)
-        case .float64: return TypeHandle(id: chdf5_native_double(), owned: false)
+        case .uint8: return TypeHandle(id: h5Query { chdf5_native_uint8() }, owned: false)
+        case .uint16: return TypeHandle(id: h5Query { chdf5_native_uint16() }, owned: false)
+        case .uint32: return TypeHandle(id: h5Query { chdf5_native_uint32() }, owned: false)
+        case .uint64: return TypeHandle(id: h5Query { chdf5_native_uint64() }, owned: false)
+        case .int8: return TypeHandle(id: h5Query { chdf5_native_int8() }, owned: false)
+        case .int16: return TypeHandle(id: h5Query { chdf5_native_int16() }, owned: false)
+        case .int32: return TypeHandle(id: h5Query { chdf5_native_int32() }, owned: false)
+        case .int64: return TypeHandle(id: h5Query { chdf5_native_int64() }, owned: false)
+        case .float32: return TypeHandle(id: h5Query { chdf5_native_float() }, owned: false)
+        case .float64: return TypeHandle(id: h5Query { chdf5_native_double() }, owned: false)
         case .string:
             let copy = try h5("copy string type") { H5Tcopy(chdf5_c_s1()) }
             let handle = TypeHandle(id: copy, owned: true)
@@ -118,16 +117,17 @@ final class TypeHandle {
     }
 
     deinit {
-        if owned { H5Tclose(id) }
+        if owned { _ = Library.release(id) { H5Tclose($0) } }
     }
 
     /// Classifies a stored datatype as one of the supported element types.
     func elementType() throws(HDF5Error) -> HDF5ElementType {
-        let typeClass = H5Tget_class(id)
-        let size = H5Tget_size(id)
+        let id = self.id
+        let (typeClass, size, signed, variable) = h5Query {
+            (H5Tget_class(id), H5Tget_size(id), H5Tget_sign(id) == H5T_SGN_2, H5Tis_variable_str(id) > 0)
+        }
         switch typeClass {
         case H5T_INTEGER:
-            let signed = H5Tget_sign(id) == H5T_SGN_2
             switch (size, signed) {
             case (1, false): return .uint8
             case (2, false): return .uint16
@@ -143,7 +143,7 @@ final class TypeHandle {
             if size == 4 { return .float32 }
             if size == 8 { return .float64 }
         case H5T_STRING:
-            return H5Tis_variable_str(id) > 0 ? .string : .fixedString(size)
+            return variable ? .string : .fixedString(size)
         default:
             break
         }
@@ -177,7 +177,7 @@ final class SpaceHandle {
         return SpaceHandle(adopting: id)
     }
 
-    deinit { H5Sclose(id) }
+    deinit { _ = Library.release(id) { H5Sclose($0) } }
 
     /// Current dimensions (empty for a scalar dataspace).
     func dims() throws(HDF5Error) -> [Int] {
@@ -210,7 +210,7 @@ final class PropertyList {
         self.init(adopting: id)
     }
     init(adopting id: hid_t) { self.id = id }
-    deinit { H5Pclose(id) }
+    deinit { _ = Library.release(id) { H5Pclose($0) } }
 }
 
 // MARK: - Variable-length strings

@@ -63,34 +63,23 @@ public final class HDF5File {
     public let isWritable: Bool
     /// The root group "/" (attributes on it are the file's global attributes).
     public let root: HDF5Group
-    private var id: hid_t
-    private var isOpen = true
+    private let handle: Handle
 
     private init(id: hid_t, path: String, writable: Bool) throws(HDF5Error) {
-        self.id = id
+        // Owned from the first line: if opening the root group fails, the handle's deinit closes
+        // the file id (once).
+        self.handle = Handle(adopting: id, closer: { H5Fclose($0) })
         self.path = path
         self.isWritable = writable
-        do {
-            let rootID = try h5("open root group of '\(path)'") { H5Gopen2(id, "/", chdf5_p_default()) }
-            self.root = HDF5Group(id: rootID, path: "/")
-        } catch {
-            H5Fclose(id)
-            throw error
-        }
-    }
-
-    deinit {
-        // The root group closes in its own deinit: a caller may still hold it (and HDF5 keeps
-        // the file open while any object of it is open).
-        if isOpen { H5Fclose(id) }
+        let rootID = try h5("open root group of '\(path)'") { H5Gopen2(id, "/", chdf5_p_default()) }
+        self.root = HDF5Group(id: rootID, path: "/", filePath: path)
     }
 
     /// Creates a new file. Throws if `path` exists, unless `truncate` is true (then its
     /// contents are discarded).
     public static func create(path: String, truncate: Bool = false,
                               options: HDF5FileOptions = HDF5FileOptions()) throws(HDF5Error) -> HDF5File {
-        Library.prepare()
-        let creation = try PropertyList(class: chdf5_p_file_create(), "file creation")
+        let creation = try PropertyList(class: h5Query { chdf5_p_file_create() }, "file creation")
         if !options.reuseFreedSpace {
             _ = try h5("disable free-space reuse") {
                 H5Pset_file_space_strategy(creation.id, H5F_FSPACE_STRATEGY_NONE, false, 1)
@@ -102,20 +91,34 @@ public final class HDF5File {
         }
         let access = try accessList(options, writable: true)
         let flags = truncate ? chdf5_f_acc_trunc() : chdf5_f_acc_excl()
-        let id = try h5("create file '\(path)'" + (truncate ? "" : " (must not exist)")) {
-            H5Fcreate(path, flags, creation.id, access.id)
+        let id: hid_t
+        do {
+            id = try h5("create file '\(path)'" + (truncate ? "" : " (must not exist)")) {
+                H5Fcreate(path, flags, creation.id, access.id)
+            }
+        } catch {
+            throw FileDiagnosis.creating(path, error, truncate: truncate)
         }
         return try HDF5File(id: id, path: path, writable: true)
     }
 
     /// Opens an existing file.
+    ///
+    /// `.readOnly` never changes the file: HDF5 writes nothing (no superblock update, no growth)
+    /// to a file opened with `H5F_ACC_RDONLY`; with `fileLocking` it takes a shared advisory lock,
+    /// which is not part of the file. Failures name the path and say what is wrong (missing, a
+    /// directory, not readable, not HDF5, truncated or damaged): see `HDF5Error.Kind`.
     public static func open(path: String, mode: Mode = .readOnly,
                             options: HDF5FileOptions = HDF5FileOptions()) throws(HDF5Error) -> HDF5File {
-        Library.prepare()
         let access = try accessList(options, writable: mode == .readWrite)
         let flags = mode == .readWrite ? chdf5_f_acc_rdwr() : chdf5_f_acc_rdonly()
-        let id = try h5("open file '\(path)' " + (mode == .readWrite ? "read-write" : "read-only")) {
-            H5Fopen(path, flags, access.id)
+        let id: hid_t
+        do {
+            id = try h5("open file '\(path)' " + (mode == .readWrite ? "read-write" : "read-only")) {
+                H5Fopen(path, flags, access.id)
+            }
+        } catch {
+            throw FileDiagnosis.opening(path, error, writable: mode == .readWrite)
         }
         return try HDF5File(id: id, path: path, writable: mode == .readWrite)
     }
@@ -123,8 +126,7 @@ public final class HDF5File {
     /// Writes all cached data and metadata of the file to the operating system (H5Fflush with
     /// global scope). It does not fsync: data survives the process being killed, not a power cut.
     public func flush() throws(HDF5Error) {
-        guard isOpen else { throw usage("'\(path)' is closed") }
-        let id = self.id
+        let id = try liveID()
         _ = try h5("flush '\(path)'") { H5Fflush(id, H5F_SCOPE_GLOBAL) }
     }
 
@@ -133,39 +135,43 @@ public final class HDF5File {
     /// nothing written before this call can be the last block of the file, and HDF5's habit of
     /// shrinking the file when the last block is freed cannot hand those bytes out again.
     public func padEndOfAllocation(bytes: Int = 1) throws(HDF5Error) {
-        guard isOpen else { throw usage("'\(path)' is closed") }
-        let id = self.id
+        let id = try liveID()
         _ = try h5("pad end of allocation of '\(path)'") { H5Fincrement_filesize(id, hsize_t(bytes)) }
     }
 
     /// Size of the file in bytes as HDF5 sees it.
     public func size() throws(HDF5Error) -> Int {
-        guard isOpen else { throw usage("'\(path)' is closed") }
+        let id = try liveID()
         var size: hsize_t = 0
-        let id = self.id
         _ = try h5("get size of '\(path)'") { H5Fget_filesize(id, &size) }
         return Int(size)
     }
 
     /// Number of objects (groups, datasets, attributes, the file itself) still open in this file.
     public func openObjectCount() throws(HDF5Error) -> Int {
-        guard isOpen else { return 0 }
-        let id = self.id
+        guard let id = handle.id else { return 0 }
         return Int(try h5("count open objects of '\(path)'") { H5Fget_obj_count(id, chdf5_f_obj_all()) })
     }
 
     /// Closes the root group and the file id. The file itself closes once every group and
     /// dataset opened from it is closed too. Closing twice does nothing.
     public func close() throws(HDF5Error) {
-        guard isOpen else { return }
-        isOpen = false
+        // The file id is released even when closing the root group fails.
+        defer { _ = try? handle.close("close '\(path)'") }
         try root.close()
-        let id = self.id
-        _ = try h5("close '\(path)'") { H5Fclose(id) }
+        try handle.close("close '\(path)'")
+    }
+
+    /// Whether `close()` has not been called yet.
+    public var isOpen: Bool { handle.id != nil }
+
+    private func liveID() throws(HDF5Error) -> hid_t {
+        guard let id = handle.id else { throw usage("'\(path)' is closed") }
+        return id
     }
 
     private static func accessList(_ options: HDF5FileOptions, writable: Bool) throws(HDF5Error) -> PropertyList {
-        let access = try PropertyList(class: chdf5_p_file_access(), "file access")
+        let access = try PropertyList(class: h5Query { chdf5_p_file_access() }, "file access")
         _ = try h5("set file locking") { H5Pset_file_locking(access.id, options.fileLocking, true) }
         if writable, let alignment = options.alignment {
             _ = try h5("set alignment \(alignment)") { H5Pset_alignment(access.id, 1, hsize_t(alignment)) }

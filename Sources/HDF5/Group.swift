@@ -5,8 +5,8 @@ import CHDF5
 /// Names may be paths relative to this group ("genes/names") or absolute ("/dataset/images").
 /// Creating a group or dataset creates missing intermediate groups.
 public final class HDF5Group: HDF5Object {
-    init(id: hid_t, path: String) {
-        super.init(id: id, path: path, closer: { H5Gclose($0) })
+    init(id: hid_t, path: String, filePath: String) {
+        super.init(id: id, path: path, filePath: filePath, closer: { H5Gclose($0) })
     }
 
     /// Creates a new group; throws if `name` exists.
@@ -17,14 +17,14 @@ public final class HDF5Group: HDF5Object {
         let group = try h5("create group '\(childPath(name))'") {
             H5Gcreate2(id, name, links.id, chdf5_p_default(), chdf5_p_default())
         }
-        return HDF5Group(id: group, path: childPath(name))
+        return HDF5Group(id: group, path: childPath(name), filePath: filePath)
     }
 
     /// Opens an existing group.
     public func openGroup(_ name: String) throws(HDF5Error) -> HDF5Group {
         let id = try liveID()
         let group = try h5("open group '\(childPath(name))'") { H5Gopen2(id, name, chdf5_p_default()) }
-        return HDF5Group(id: group, path: childPath(name))
+        return HDF5Group(id: group, path: childPath(name), filePath: filePath)
     }
 
     /// Whether a link `name` (a relative path of any depth) exists below this group. Returns
@@ -64,9 +64,11 @@ public final class HDF5Group: HDF5Object {
     /// Whether the child `name` is a group (false for datasets; throws if it does not exist).
     public func isGroup(_ name: String) throws(HDF5Error) -> Bool {
         let id = try liveID()
-        let object = try h5("open object '\(childPath(name))'") { H5Oopen(id, name, chdf5_p_default()) }
-        defer { H5Oclose(object) }
-        return H5Iget_type(object) == H5I_GROUP
+        let object = Handle(adopting: try h5("open object '\(childPath(name))'") { H5Oopen(id, name, chdf5_p_default()) },
+                            closer: { H5Oclose($0) })
+        let isGroup = h5Query { H5Iget_type(object.id ?? -1) == H5I_GROUP }
+        try object.close("close object '\(childPath(name))'")
+        return isGroup
     }
 
     /// Creates a dataset.
@@ -78,8 +80,9 @@ public final class HDF5Group: HDF5Object {
     ///   - extendable: when true the first axis is unlimited (`append`, `setRowCount`); the other
     ///     axes stay fixed. A zero-length trailing axis is stored unlimited too, because HDF5
     ///     cannot chunk a fixed axis of length 0; its length still never changes here.
-    ///   - storage: chunking and filters. Extendable datasets and filters need chunks; when
-    ///     `storage.chunkRows` is nil a chunk of about 64 KiB is chosen.
+    ///   - storage: chunking and filters. Extendable datasets, deflate and shuffle need chunks;
+    ///     when `storage.chunkRows` is nil a chunk of about 64 KiB is chosen. Chunked datasets get
+    ///     a Fletcher-32 checksum per chunk unless `storage.fletcher32` is false.
     @discardableResult
     public func createDataset(_ name: String, type: HDF5ElementType, shape: [Int],
                               extendable: Bool = false, storage: HDF5Storage = .contiguous) throws(HDF5Error) -> HDF5Dataset {
@@ -91,7 +94,7 @@ public final class HDF5Group: HDF5Object {
         let unlimited = chdf5_s_unlimited()
         var maxDims = shape.map { hsize_t($0) }
         if extendable { maxDims[0] = unlimited }
-        let needsChunks = extendable || storage.usesFilters || storage.chunkRows != nil
+        let needsChunks = extendable || storage.needsChunks
         if needsChunks {
             for axis in 1..<max(shape.count, 1) where axis < shape.count && shape[axis] == 0 { maxDims[axis] = unlimited }
         }
@@ -109,9 +112,10 @@ public final class HDF5Group: HDF5Object {
             guard rows >= 1 else { throw usage("create dataset '\(fullPath)': chunkRows must be ≥ 1") }
             var chunk = [hsize_t(rows)] + shape.dropFirst().map { hsize_t(max($0, 1)) }
             _ = try h5("set chunking of '\(fullPath)'") { H5Pset_chunk(creation.id, Int32(chunk.count), &chunk) }
-            if storage.fletcher32 {
-                _ = try h5("set fletcher32 on '\(fullPath)'") { H5Pset_fletcher32(creation.id) }
-            }
+            // Filter order (HDF5 applies them in the order set when writing, in reverse when
+            // reading): shuffle, then deflate, then Fletcher-32 last, so the checksum covers the
+            // bytes as stored and a damaged chunk is caught before inflate sees it. This is the
+            // order h5py and HDF5's documentation use.
             if storage.shuffle {
                 _ = try h5("set shuffle on '\(fullPath)'") { H5Pset_shuffle(creation.id) }
             }
@@ -119,13 +123,18 @@ public final class HDF5Group: HDF5Object {
                 guard (0...9).contains(level) else { throw usage("deflate level \(level) is outside 0...9") }
                 _ = try h5("set deflate on '\(fullPath)'") { H5Pset_deflate(creation.id, UInt32(level)) }
             }
+            // HDF5 refuses Fletcher-32 on variable-length types (a chunk holds only references
+            // into the global heap, which has no checksums); such datasets go without.
+            if storage.fletcher32 && type != .string {
+                _ = try h5("set fletcher32 on '\(fullPath)'") { H5Pset_fletcher32(creation.id) }
+            }
         }
         let fileType = try TypeHandle.make(type)
         let links = try intermediateLinkList()
         let dataset = try h5("create dataset '\(fullPath)'") {
             H5Dcreate2(id, name, fileType.id, space.id, links.id, creation.id, chdf5_p_default())
         }
-        return HDF5Dataset(id: dataset, path: fullPath)
+        return HDF5Dataset(id: dataset, path: fullPath, filePath: filePath)
     }
 
     /// Creates a numeric dataset of element type `T` (see `createDataset(_:type:shape:extendable:storage:)`).
@@ -160,7 +169,7 @@ public final class HDF5Group: HDF5Object {
             _ = try h5("set chunk cache") { H5Pset_chunk_cache(access.id, 12_421, bytes, 0.75) }
         }
         let dataset = try h5("open dataset '\(childPath(name))'") { H5Dopen2(id, name, access.id) }
-        return HDF5Dataset(id: dataset, path: childPath(name))
+        return HDF5Dataset(id: dataset, path: childPath(name), filePath: filePath)
     }
 
     /// Removes the link `name` (the space of a dataset is not returned to the file system).
@@ -190,7 +199,13 @@ public struct HDF5Storage: Sendable, Hashable {
     public var deflateLevel: Int?
     /// Byte-shuffle before compression (groups the bytes of equal significance; helps integers).
     public var shuffle: Bool
-    /// Append a Fletcher-32 checksum to each chunk; reads fail on a mismatch.
+    /// Append a Fletcher-32 checksum to each chunk (default on); a read of a chunk whose bytes
+    /// no longer match throws `HDF5Error` of kind `.damaged`. Only chunked datasets can carry
+    /// it: on a contiguous dataset the setting is ignored (it does not force chunks), and so it
+    /// is on variable-length strings (HDF5 cannot checksum them).
+    ///
+    /// A checksummed chunk keeps its size (data + 4 bytes), so HDF5 still rewrites a partly
+    /// filled chunk in place; early-allocated chunks are written with their checksum.
     public var fletcher32: Bool
     /// Allocate file space (and, for chunked storage, the chunk index) when the dataset is
     /// created and whenever it grows, instead of when data is first written out. The index then
@@ -198,7 +213,7 @@ public struct HDF5Storage: Sendable, Hashable {
     /// as whatever the file held, zeros for new space, until written).
     public var allocateEarly: Bool
 
-    public init(chunkRows: Int? = nil, deflateLevel: Int? = nil, shuffle: Bool = false, fletcher32: Bool = false,
+    public init(chunkRows: Int? = nil, deflateLevel: Int? = nil, shuffle: Bool = false, fletcher32: Bool = true,
                 allocateEarly: Bool = false) {
         self.chunkRows = chunkRows
         self.deflateLevel = deflateLevel
@@ -207,18 +222,21 @@ public struct HDF5Storage: Sendable, Hashable {
         self.allocateEarly = allocateEarly
     }
 
-    /// Contiguous, unfiltered storage (fixed-shape datasets only).
-    public static let contiguous = HDF5Storage()
+    /// Contiguous, unfiltered storage (fixed-shape datasets only; no checksum).
+    public static let contiguous = HDF5Storage(fletcher32: false)
 
-    /// Chunked storage with `rows` rows per chunk, no filters.
-    public static func chunked(rows: Int? = nil, allocateEarly: Bool = false) -> HDF5Storage {
-        HDF5Storage(chunkRows: rows, allocateEarly: allocateEarly)
+    /// Chunked storage with `rows` rows per chunk, no compression, Fletcher-32 checksums unless
+    /// `fletcher32` is false.
+    public static func chunked(rows: Int? = nil, allocateEarly: Bool = false, fletcher32: Bool = true) -> HDF5Storage {
+        HDF5Storage(chunkRows: rows, fletcher32: fletcher32, allocateEarly: allocateEarly)
     }
 
-    /// Chunked, shuffled and deflated storage (gzip `level`), optionally checksummed.
-    public static func compressed(rows: Int? = nil, level: Int = 4, fletcher32: Bool = false) -> HDF5Storage {
+    /// Chunked, shuffled and deflated storage (gzip `level`), checksummed unless `fletcher32` is
+    /// false.
+    public static func compressed(rows: Int? = nil, level: Int = 4, fletcher32: Bool = true) -> HDF5Storage {
         HDF5Storage(chunkRows: rows, deflateLevel: level, shuffle: true, fletcher32: fletcher32)
     }
 
-    var usesFilters: Bool { deflateLevel != nil || shuffle || fletcher32 }
+    /// Whether this storage asks for chunks (Fletcher-32 alone does not).
+    var needsChunks: Bool { deflateLevel != nil || shuffle || chunkRows != nil }
 }

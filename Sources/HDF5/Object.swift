@@ -12,36 +12,35 @@ import CHDF5
 /// the features allow) all attributes of one object must fit in its 64 KiB header: keep them
 /// small; long text is fine because strings are variable-length and live in the global heap.
 public class HDF5Object {
-    /// The HDF5 id; valid while `isOpen`.
-    var id: hid_t
+    /// Owner of the HDF5 id (see `Handle`).
+    let handle: Handle
     /// Path of the object inside its file, as opened ("/replicates/000").
     public let path: String
-    /// Whether the handle is still open.
-    public private(set) var isOpen: Bool = true
-    private let closer: (hid_t) -> herr_t
+    /// Path of the file the object belongs to, as the file was opened ("run.h5").
+    public let filePath: String
 
-    init(id: hid_t, path: String, closer: @escaping (hid_t) -> herr_t) {
-        self.id = id
+    init(id: hid_t, path: String, filePath: String, closer: @escaping (hid_t) -> herr_t) {
+        self.handle = Handle(adopting: id, closer: closer)
         self.path = path
-        self.closer = closer
+        self.filePath = filePath
     }
 
-    deinit {
-        if isOpen { _ = closer(id) }
-    }
+    /// The HDF5 id, or -1 (an id every HDF5 call rejects) once closed. Methods check
+    /// `liveID()` first; this is for the calls after that check.
+    var id: hid_t { handle.id ?? -1 }
 
-    /// Closes the handle now. Closing twice is allowed and does nothing.
+    /// Whether the handle is still open.
+    public var isOpen: Bool { handle.id != nil }
+
+    /// Closes the handle now. Closing twice is allowed and does nothing; `deinit` closes a handle
+    /// that was never closed.
     public func close() throws(HDF5Error) {
-        guard isOpen else { return }
-        isOpen = false
-        let id = self.id
-        let closer = self.closer
-        _ = try h5("close '\(path)'") { closer(id) }
+        try handle.close("close '\(path)' in \(filePath)")
     }
 
     /// The id, or an error when the handle was closed.
     func liveID() throws(HDF5Error) -> hid_t {
-        guard isOpen else { throw usage("'\(path)' is closed") }
+        guard let id = handle.id else { throw usage("'\(path)' in \(filePath) is closed") }
         return id
     }
 
@@ -187,11 +186,11 @@ public class HDF5Object {
                 var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
                 _ = try h5("read attribute '\(name)' of '\(path)'") { H5Aread(attribute, memory.id, &pointers) }
                 let strings = pointers.withUnsafeMutableBufferPointer { stringsFromPointers($0) }
-                _ = H5Dvlen_reclaim(memory.id, space.id, chdf5_p_default(), &pointers)
+                _ = h5Query { H5Dvlen_reclaim(memory.id, space.id, chdf5_p_default(), &pointers) }
                 return strings
             }
             // Fixed-length strings (other writers): read the raw bytes, split per element.
-            let size = H5Tget_size(stored.id)
+            let size = h5Query { H5Tget_size(stored.id) }
             var bytes = [UInt8](repeating: 0, count: size * count)
             _ = try h5("read attribute '\(name)' of '\(path)'") { H5Aread(attribute, stored.id, &bytes) }
             return (0..<count).map { index in
@@ -210,14 +209,16 @@ public class HDF5Object {
             // Same type and shape: overwrite the value in place, which rewrites one message of
             // the object header and keeps the header's layout (the run file's commit counters
             // rely on this). Otherwise replace the attribute.
-            let existing = try h5("open attribute '\(name)' of '\(path)'") { H5Aopen(id, name, chdf5_p_default()) }
+            let existingHandle = Handle(adopting: try h5("open attribute '\(name)' of '\(path)'") { H5Aopen(id, name, chdf5_p_default()) },
+                                        closer: { H5Aclose($0) })
+            let existing = existingHandle.id ?? -1
             var reuse = false
             do {
-                defer { H5Aclose(existing) }
+                defer { _ = try? existingHandle.close("close attribute '\(name)'") }
                 let stored = TypeHandle(adopting: try h5("get type of attribute '\(name)'") { H5Aget_type(existing) })
                 let storedSpace = SpaceHandle(adopting: try h5("get space of attribute '\(name)'") { H5Aget_space(existing) })
                 let sameType = try h5("compare attribute types", { H5Tequal(stored.id, fileType.id) }) > 0
-                let sameKind = H5Sget_simple_extent_type(storedSpace.id) == H5Sget_simple_extent_type(space.id)
+                let sameKind = h5Query { H5Sget_simple_extent_type(storedSpace.id) == H5Sget_simple_extent_type(space.id) }
                 let sameDims = try storedSpace.dims() == space.dims()
                 if sameType && sameKind && sameDims {
                     reuse = true
@@ -227,19 +228,20 @@ public class HDF5Object {
             if reuse { return }
             _ = try h5("replace attribute '\(name)' of '\(path)'") { H5Adelete(id, name) }
         }
-        let attribute = try h5("create attribute '\(name)' on '\(path)'") {
+        let attribute = Handle(adopting: try h5("create attribute '\(name)' on '\(path)'") {
             H5Acreate2(id, name, fileType.id, space.id, chdf5_p_default(), chdf5_p_default())
-        }
-        defer { H5Aclose(attribute) }
-        try write(fileType.id, attribute)
+        }, closer: { H5Aclose($0) })
+        try write(fileType.id, attribute.id ?? -1)
+        try attribute.close("close attribute '\(name)' of '\(path)'")
     }
 
     private func readAttribute<R>(_ name: String, _ read: (hid_t, Int) throws(HDF5Error) -> R) throws(HDF5Error) -> R {
         let id = try liveID()
-        let attribute = try h5("open attribute '\(name)' of '\(path)'") { H5Aopen(id, name, chdf5_p_default()) }
-        defer { H5Aclose(attribute) }
+        let handle = Handle(adopting: try h5("open attribute '\(name)' of '\(path)'") { H5Aopen(id, name, chdf5_p_default()) },
+                            closer: { H5Aclose($0) })
+        let attribute = handle.id ?? -1
         let space = SpaceHandle(adopting: try h5("get space of attribute '\(name)'") { H5Aget_space(attribute) })
         let count = try space.elementCount()
-        return try read(attribute, count)
+        return try withExtendedLifetime(handle) { () throws(HDF5Error) -> R in try read(attribute, count) }
     }
 }

@@ -283,7 +283,8 @@ final class HDF5FileTests: XCTestCase {
         let text = directory.path("text.h5")
         try "not hdf5".write(toFile: text, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try HDF5File.open(path: text)) { error in
-            XCTAssertTrue("\(error)".contains("signature"), "\(error)")
+            XCTAssertEqual("\(error)", "\(text) is not an HDF5 file")
+            XCTAssertTrue((error as? HDF5Error)?.stackDescription.contains("signature") ?? false, "\(error)")
         }
     }
 
