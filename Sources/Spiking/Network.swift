@@ -1,6 +1,7 @@
 import Randomness
 
-/// A spiking network simulated with GeNN 4's semantics and order of a step.
+/// A spiking network simulated with GeNN's semantics and order of a step (GeNN 4's for the
+/// seed's models; GeNN 5's `LIF`, `IF` and `symmetric_stdp` for the MNIST mushroom body).
 ///
 /// Each call to ``step(using:)`` advances time step k (t = Float(k)·Float(dt)):
 /// 1. synapse updates for the spikes emitted in step k−1: the presynaptic rule of every
@@ -9,7 +10,9 @@ import Randomness
 /// 2. neuron updates, every population: Isyn = 0; each incoming group adds its current
 ///    (with V before this update) and decays; current sources add theirs; `oldSpike =
 ///    threshold(state)`; the model's update; a spike is emitted where `threshold(state) &&
-///    !oldSpike` (GeNN's auto-refractory rule), setting sT = t and running the reset;
+///    !oldSpike` (GeNN's auto-refractory rule), setting sT = t and running the reset. Models
+///    without the auto-refractory rule (LIF, and the integrate-and-fire neuron with
+///    `usesAutoRefractory == false`) spike wherever `threshold(state)` holds after the update;
 /// 3. k += 1.
 ///
 /// All state is 32-bit float. The only randomness inside a step is the Poisson draws, taken
@@ -43,7 +46,7 @@ public final class Network {
     /// Add a population; returns its index.
     @discardableResult
     public func addPopulation(name: String, size: Int, model: NeuronModel) -> Int {
-        populations.append(NeuronPopulation(name: name, size: size, model: model))
+        populations.append(NeuronPopulation(name: name, size: size, model: model, dtMs: dtMs))
         incoming.append([]); sources.append([])
         return populations.count - 1
     }
@@ -70,6 +73,19 @@ public final class Network {
         return currentSources.count - 1
     }
 
+    /// Return the network to its initial dynamic state between two inputs, as GeNN's MNIST
+    /// example does between images: every population's model state and spike times
+    /// (``NeuronPopulation/resetState(keepingPendingSpikes:)``) and every synapse group's
+    /// `inSyn` (``SynapseGroup/resetInput()``).
+    ///
+    /// Unchanged: weights (learned or not), plasticity flags, current-source magnitudes,
+    /// Poisson firing probabilities, spike records and counts, the first numerical failure,
+    /// and time: the step index runs on, as GeNN's `t` does in the example. Allocation-free.
+    public func resetState(keepingPendingSpikes: Bool = false) {
+        for p in populations { p.resetState(keepingPendingSpikes: keepingPendingSpikes) }
+        for g in synapseGroups { g.resetInput() }
+    }
+
     /// The population named `name`, if any.
     public func population(named name: String) -> NeuronPopulation? {
         populations.first { $0.name == name }
@@ -87,83 +103,6 @@ public final class Network {
         for g in synapseGroups { applyPostsynapticLearning(g, tMs: t) }
         for p in populations.indices { updateNeurons(p, tMs: t, using: &rng) }
         stepIndex += 1
-    }
-
-    // MARK: - Synapse update
-
-    private func deliverPresynapticSpikes(_ g: SynapseGroup, tMs t: Float) {
-        let pre = populations[g.source]
-        guard !pre.spikes.isEmpty else { return }
-        let post = populations[g.target]
-        let nPost = g.postCount
-        switch (g.connectivity, g.weights) {
-        case (.sparse(let rows), .global(let w)):
-            g.inSyn.withUnsafeMutableBufferPointer { inSyn in
-                for i in pre.spikes {
-                    for s in Int(rows.rowStart[Int(i)])..<Int(rows.rowStart[Int(i) + 1]) {
-                        inSyn[Int(rows.targets[s])] += w
-                    }
-                }
-            }
-        case (.sparse(let rows), .individual(var ws)):
-            g.weights = .global(0)  // release the array's buffer so updates are in place
-            g.inSyn.withUnsafeMutableBufferPointer { inSyn in
-                for i in pre.spikes {
-                    for s in Int(rows.rowStart[Int(i)])..<Int(rows.rowStart[Int(i) + 1]) {
-                        let j = Int(rows.targets[s])
-                        inSyn[j] += ws[s]
-                        if case .additiveSTDP(let p) = g.rule, g.isPlastic {
-                            ws[s] = p.afterPresynapticSpike(ws[s], deltaMs: t - post.lastSpikeTimeMs[j])
-                        }
-                    }
-                }
-            }
-            g.weights = .individual(ws)
-        case (.dense, .global(let w)):
-            g.inSyn.withUnsafeMutableBufferPointer { inSyn in
-                for _ in pre.spikes { for j in 0..<nPost { inSyn[j] += w } }
-            }
-        case (.dense, .individual(var ws)):
-            g.weights = .global(0)
-            g.inSyn.withUnsafeMutableBufferPointer { inSyn in
-                for i in pre.spikes {
-                    let row = Int(i) * nPost
-                    for j in 0..<nPost {
-                        inSyn[j] += ws[row + j]
-                        if case .additiveSTDP(let p) = g.rule, g.isPlastic {
-                            ws[row + j] = p.afterPresynapticSpike(ws[row + j], deltaMs: t - post.lastSpikeTimeMs[j])
-                        }
-                    }
-                }
-            }
-            g.weights = .individual(ws)
-        }
-    }
-
-    private func applyPostsynapticLearning(_ g: SynapseGroup, tMs t: Float) {
-        guard case .additiveSTDP(let p) = g.rule, g.isPlastic else { return }
-        let post = populations[g.target]
-        guard !post.spikes.isEmpty, case .individual(var ws) = g.weights else { return }
-        let pre = populations[g.source]
-        g.weights = .global(0)
-        let nPost = g.postCount
-        switch g.connectivity {
-        case .dense:
-            for j in post.spikes {
-                let j = Int(j)
-                for i in 0..<g.preCount {
-                    ws[i * nPost + j] = p.afterPostsynapticSpike(ws[i * nPost + j], deltaMs: t - pre.lastSpikeTimeMs[i])
-                }
-            }
-        case .sparse(let rows):
-            let spiking = Set(post.spikes.map(Int.init))
-            for i in 0..<g.preCount {
-                for s in Int(rows.rowStart[i])..<Int(rows.rowStart[i + 1]) where spiking.contains(Int(rows.targets[s])) {
-                    ws[s] = p.afterPostsynapticSpike(ws[s], deltaMs: t - pre.lastSpikeTimeMs[i])
-                }
-            }
-        }
-        g.weights = .individual(ws)
     }
 
     // MARK: - Neuron update
@@ -190,8 +129,9 @@ public final class Network {
                 }
             }
             for si in sources[p] {
-                let s = currentSources[si]
-                for i in 0..<pop.size { isyn[i] += s.magnitudes[i] }
+                currentSources[si].magnitudes.withUnsafeBufferPointer { m in
+                    for i in 0..<pop.size { isyn[i] += m[i] }
+                }
             }
         }
     }
@@ -237,7 +177,7 @@ public final class Network {
         case .integrateAndFire(let params):
             gatherInput(p)
             for i in 0..<pop.size {
-                let old = pop.V[i] >= params.Vthresh
+                let old = params.usesAutoRefractory && pop.V[i] >= params.Vthresh
                 pop.V[i] += pop.isyn[i]
                 if !pop.V[i].isFinite { noteFailure(pop, neuron: i, variable: "V") }
                 if pop.V[i] >= params.Vthresh && !old {
@@ -248,6 +188,50 @@ public final class Network {
         case .traubMiles(let params):
             gatherInput(p)
             updateTraubMiles(pop, params: params, tMs: t)
+        case .lif(let params):
+            gatherInput(p)
+            updateLIF(pop, params: params, tMs: t)
+        }
+    }
+
+    /// The LIF kernel over whole SIMD16 chunks; no auto-refractory rule (GeNN's `LIF`).
+    /// Allocation-free apart from the amortised growth of the spike list and record.
+    private func updateLIF(_ pop: NeuronPopulation, params: LIFParameters, tMs t: Float) {
+        guard let constants = pop.lifConstants else { return }
+        let chunks = pop.paddedSize / 16
+        let size = pop.size
+        let dt = dtMs
+        var failedChunk = -1
+        pop.V.withUnsafeMutableBytes { Vb in
+        pop.refracTime.withUnsafeMutableBytes { rb in
+        pop.isyn.withUnsafeBytes { ib in
+            for c in 0..<chunks {
+                let off = c * 64
+                var V = Vb.loadUnaligned(fromByteOffset: off, as: SIMD16<Float>.self)
+                var r = rb.loadUnaligned(fromByteOffset: off, as: SIMD16<Float>.self)
+                let isyn = ib.loadUnaligned(fromByteOffset: off, as: SIMD16<Float>.self)
+                let spiking = LIF.step(V: &V, refracTimeMs: &r, isyn: isyn, dtMs: dt, parameters: params, constants: constants)
+                Vb.storeBytes(of: V, toByteOffset: off, as: SIMD16<Float>.self)
+                rb.storeBytes(of: r, toByteOffset: off, as: SIMD16<Float>.self)
+                if any(spiking) {
+                    for lane in 0..<16 where spiking[lane] {
+                        let i = c * 16 + lane
+                        if i < size { emit(pop, i, tMs: t) }
+                    }
+                }
+                if failedChunk < 0 {
+                    let z = SIMD16<Float>(repeating: 0)
+                    if any(((V - V) .!= z) .| ((r - r) .!= z)) { failedChunk = c }
+                }
+            }
+        }}}
+        if failedChunk >= 0 && firstNumericalFailure == nil {
+            for lane in 0..<16 {
+                let i = failedChunk * 16 + lane
+                guard i < size else { break }
+                if !pop.V[i].isFinite { noteFailure(pop, neuron: i, variable: "V"); break }
+                if !pop.refracTime[i].isFinite { noteFailure(pop, neuron: i, variable: "RefracTime"); break }
+            }
         }
     }
 

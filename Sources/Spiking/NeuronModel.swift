@@ -1,4 +1,9 @@
+<<<<<<< HEAD
 /// The neuron models the simulator implements, with GeNN 4's equations (docs/model.md).
+=======
+/// The neuron models the simulator implements: GeNN 4's (docs/model.md) for the seed's
+/// network and GeNN 5's `LIF` for the MNIST mushroom body.
+>>>>>>> spiking-genn
 public enum NeuronModel: Sendable, Hashable {
     /// GeNN `Poisson`: input neurons driven by a per-step firing probability per neuron.
     case poisson(PoissonParameters)
@@ -6,6 +11,8 @@ public enum NeuronModel: Sendable, Hashable {
     case traubMiles(TraubMilesParameters)
     /// The seed's non-leaky integrate-and-fire GGN.
     case integrateAndFire(IntegrateAndFireParameters)
+    /// GeNN 5 `LIF`: leaky integrate-and-fire with a refractory timer (``LIF``).
+    case lif(LIFParameters)
 
     /// The name GeNN gives the model.
     public var genNName: String {
@@ -14,6 +21,7 @@ public enum NeuronModel: Sendable, Hashable {
         case .traubMiles(let p):
             switch p.substeps { case 25: return "TraubMiles"; case 1: return "TraubMilesFast"; default: return "TraubMilesNStep" }
         case .integrateAndFire: return "GGN"
+        case .lif: return "LIF"
         }
     }
 }
@@ -26,7 +34,7 @@ public struct NumericalFailure: Sendable, Hashable, CustomStringConvertible {
     public let step: Int
     /// Index of the first neuron found non-finite at that step.
     public let neuron: Int
-    /// The state variable ("V", "m", "h" or "n").
+    /// The state variable ("V", "m", "h", "n" or "RefracTime").
     public let variable: String
 
     public init(population: String, step: Int, neuron: Int, variable: String) {

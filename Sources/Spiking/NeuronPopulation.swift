@@ -1,8 +1,8 @@
 /// A population of neurons of one model, with its state, this step's spikes, the last spike
 /// time of every neuron and, optionally, a record of every spike.
 ///
-/// State arrays are padded to a multiple of 16 so the TraubMiles kernel runs whole SIMD16
-/// vectors; padding lanes never spike and are never reported.
+/// State arrays are padded to a multiple of 16 so the TraubMiles and LIF kernels run whole
+/// SIMD16 vectors; padding lanes are never reported as spiking.
 public final class NeuronPopulation {
     /// Population name (for example "KC").
     public let name: String
@@ -37,7 +37,12 @@ public final class NeuronPopulation {
     /// Total spikes emitted since construction (recorded or not).
     public internal(set) var spikeCount = 0
 
-    init(name: String, size: Int, model: NeuronModel) {
+    /// LIF: the refractory timer of each neuron, ms, padded (empty for other models).
+    var refracTime: [Float]
+    /// LIF: the derived constants at the network's time step.
+    let lifConstants: LIFConstants?
+
+    init(name: String, size: Int, model: NeuronModel, dtMs: Float) {
         precondition(size >= 0, "population size must be non-negative")
         self.name = name
         self.size = size
@@ -45,22 +50,63 @@ public final class NeuronPopulation {
         paddedSize = (size + 15) / 16 * 16
         isyn = [Float](repeating: 0, count: paddedSize)
         lastSpikeTimeMs = [Float](repeating: -Float.greatestFiniteMagnitude, count: size)
+        V = [Float](repeating: 0, count: paddedSize)
+        m = []; h = []; n = []; poissonSpikeTime = []; firingProbability = []; refracTime = []
+        switch model {
+        case .poisson:
+            poissonSpikeTime = [Float](repeating: 0, count: paddedSize)
+            firingProbability = [Float](repeating: 0, count: size)
+            lifConstants = nil
+        case .traubMiles:
+            m = [Float](repeating: 0, count: paddedSize)
+            h = [Float](repeating: 0, count: paddedSize)
+            n = [Float](repeating: 0, count: paddedSize)
+            lifConstants = nil
+        case .integrateAndFire:
+            lifConstants = nil
+        case .lif(let p):
+            refracTime = [Float](repeating: 0, count: paddedSize)
+            lifConstants = LIFConstants(parameters: p, dtMs: Double(dtMs))
+        }
+        resetState()
+    }
+
+    /// Return every neuron to the model's initial state, as between two images of GeNN's MNIST
+    /// example (`reset_neuron` and `reset_spike_times`):
+    /// - V and the model's other variables to their initial values (Poisson: V = Vrest,
+    ///   spikeTime = −∞ in effect; TraubMiles: ``TraubMilesState/initial``; integrate-and-fire:
+    ///   V = 0; LIF: V = ``LIFParameters/initialV``, RefracTime = 0), padding lanes included;
+    /// - every last spike time (GeNN's `sT` / `st`) to −FLT_MAX, "never";
+    /// - unless `keepingPendingSpikes`, the spikes of the most recent step, so nothing is
+    ///   delivered from before the reset. GeNN's example resets variables and spike times but
+    ///   not its spike buffers, so there the last step's spikes are still delivered in the first
+    ///   step after the reset; pass true to reproduce that.
+    ///
+    /// Unchanged: the Poisson firing probabilities (an input), the spike record and count, and
+    /// anything outside the population (weights, inSyn, the network's time).
+    /// Allocation-free.
+    public func resetState(keepingPendingSpikes: Bool = false) {
         switch model {
         case .poisson(let p):
-            V = [Float](repeating: p.Vrest, count: paddedSize)
-            m = []; h = []; n = []
-            poissonSpikeTime = [Float](repeating: PoissonParameters.initialSpikeTimeMs, count: paddedSize)
-            firingProbability = [Float](repeating: 0, count: size)
+            fill(&V, p.Vrest)
+            fill(&poissonSpikeTime, PoissonParameters.initialSpikeTimeMs)
         case .traubMiles:
             let s = TraubMilesState.initial
-            V = [Float](repeating: s.V, count: paddedSize)
-            m = [Float](repeating: s.m, count: paddedSize)
-            h = [Float](repeating: s.h, count: paddedSize)
-            n = [Float](repeating: s.n, count: paddedSize)
-            poissonSpikeTime = []; firingProbability = []
+            fill(&V, s.V); fill(&m, s.m); fill(&h, s.h); fill(&n, s.n)
         case .integrateAndFire:
-            V = [Float](repeating: 0, count: paddedSize)
-            m = []; h = []; n = []; poissonSpikeTime = []; firingProbability = []
+            fill(&V, 0)
+        case .lif(let p):
+            fill(&V, p.initialV)
+            fill(&refracTime, LIFParameters.initialRefracTimeMs)
+        }
+        fill(&lastSpikeTimeMs, -Float.greatestFiniteMagnitude)
+        fill(&isyn, 0)
+        if !keepingPendingSpikes { spikes.removeAll(keepingCapacity: true) }
+    }
+
+    private func fill(_ a: inout [Float], _ value: Float) {
+        a.withUnsafeMutableBufferPointer { b in
+            for i in b.indices { b[i] = value }
         }
     }
 
@@ -70,6 +116,17 @@ public final class NeuronPopulation {
         set {
             precondition(newValue.count == size, "expected \(size) values")
             V.replaceSubrange(0..<size, with: newValue)
+        }
+    }
+
+    /// LIF: the refractory timers of the `size` neurons, ms (> 0 while refractory).
+    ///
+    /// - Precondition: the population's model is LIF.
+    public var refractoryTimeMs: [Float] {
+        get { Array(refracTime[0..<size]) }
+        set {
+            precondition(newValue.count == size, "expected \(size) values")
+            refracTime.replaceSubrange(0..<size, with: newValue)
         }
     }
 

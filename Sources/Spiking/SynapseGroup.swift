@@ -12,8 +12,9 @@ public final class SynapseGroup {
     let constants: PostsynapticConstants
     /// Accumulated input per target neuron (GeNN's `inSyn`), padded to the target's padded size.
     public internal(set) var inSyn: [Float]
-    /// When false, STDP changes no weight (spikes still deliver `g`): the test phase's
-    /// frozen plasticity.
+    /// When false, STDP changes no weight and spikes deliver `g`: the test phase's frozen
+    /// plasticity. For the symmetric rule this is also what turns transmission on (a plastic
+    /// `symmetric_stdp` group delivers nothing, as in GeNN's MNIST example).
     public var isPlastic = true
     let preCount: Int, postCount: Int
 
@@ -32,6 +33,9 @@ public final class SynapseGroup {
         if case .sparse(let rows) = connectivity {
             precondition(rows.rowStart.count == preCount + 1, "\(name): sparse rows must number the source size + 1")
         }
+        if case .symmetricSTDP = rule, case .global = weights {
+            preconditionFailure("\(name): the symmetric STDP rule needs individual weights")
+        }
         if case .individual(let w) = weights {
             let expected: Int
             switch connectivity {
@@ -42,8 +46,19 @@ public final class SynapseGroup {
         }
     }
 
+    /// Empty the postsynaptic accumulator (`inSyn = 0`, GeNN 5's `out_post`), as between two
+    /// images of GeNN's MNIST example. Weights are untouched. Allocation-free.
+    public func resetInput() {
+        inSyn.withUnsafeMutableBufferPointer { b in
+            for i in b.indices { b[i] = 0 }
+        }
+    }
+
     /// The individual weights (row-major pre × post for dense), or nil for a global weight.
     public var individualWeights: [Float]? {
+        if case .symmetricSTDP = rule, case .global = weights {
+            preconditionFailure("\(name): the symmetric STDP rule needs individual weights")
+        }
         if case .individual(let w) = weights { return w }
         return nil
     }

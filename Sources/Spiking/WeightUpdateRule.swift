@@ -47,10 +47,20 @@ public struct AdditiveSTDPParameters: Sendable, Hashable, Codable {
 @inlinable func cMax(_ a: Float, _ b: Float) -> Float { a.isNaN ? b : (b.isNaN ? a : (a > b ? a : b)) }
 @inlinable func cMin(_ a: Float, _ b: Float) -> Float { a.isNaN ? b : (b.isNaN ? a : (a < b ? a : b)) }
 
-/// What a presynaptic spike does (GeNN 4's weight-update models used here).
+/// What a presynaptic spike does (the GeNN weight-update models used here).
 public enum WeightUpdateRule: Sendable, Hashable, Codable {
     /// `StaticPulse`: `inSyn[post] += g`.
     case staticPulse
-    /// StaticPulse plus the additive STDP rule (``AdditiveSTDPParameters``).
+    /// StaticPulse plus the additive STDP rule (``AdditiveSTDPParameters``, GeNN 4 seed).
     case additiveSTDP(AdditiveSTDPParameters)
+    /// GeNN 5 MNIST `symmetric_stdp` (``SymmetricSTDPParameters``): while the group is plastic,
+    /// spikes only change g and deliver nothing; with `isPlastic = false` the group is a
+    /// `StaticPulse` delivering the learned g. Needs individual weights.
+    case symmetricSTDP(SymmetricSTDPParameters)
+
+    /// Whether a presynaptic spike adds g to `inSyn` in a group with this rule.
+    @inlinable public func transmits(isPlastic: Bool) -> Bool {
+        if case .symmetricSTDP = self { return !isPlastic }
+        return true
+    }
 }

@@ -110,4 +110,33 @@ final class PostsynapticModelTests: XCTestCase {
         XCTAssertEqual(V[2][0], 0.75 + 2 + 1 * f, accuracy: 1e-5)
         XCTAssertEqual(V[2][1], -1.5 + 2 + 3 * f, accuracy: 1e-5)
     }
+
+    /// GeNN 5's ExpCurr (`injectCurrent(init·inSyn); inSyn *= expDecay`) with spikes arriving
+    /// while earlier ones still decay: the injected current is the sum of one closed-form
+    /// kernel per spike, init·g·expDecayⁿ, n steps after its delivery.
+    func testExponentialCurrentFromOverlappingSpikesIsTheSumOfTheirKernels() {
+        let g: Float = 0.2, tau = 3.0, h = Double(dt)  // the MNIST PN→KC synapse
+        let (net, pre, probe, _) = probeNetwork(postsynaptic: .exponentialCurrent(tauMs: tau), weight: g)
+        let spikes = [4, 9, 16, 30]  // 9 and 16 overlap within tau
+        var V: [Float] = []
+        drive(net, steps: 80, firingAt: [pre: Set(spikes)]) { _ in V.append(net.populations[probe].membranePotential[0]) }
+        let initFactor = tau * (1 - exp(-h / tau)) / h
+        var expectedV = 0.0
+        for j in 0..<80 {
+            let current = spikes.filter { j > $0 }.reduce(0.0) { sum, k in
+                sum + initFactor * Double(g) * exp(-Double(j - k - 1) * h / tau)
+            }
+            expectedV += current
+            XCTAssertEqual(Double(V[j]), expectedV, accuracy: 1e-5 * max(1, expectedV), "step \(j)")
+        }
+    }
+
+    /// DeltaCurr (`injectCurrent(inSyn); inSyn = 0`): spikes in consecutive steps each inject
+    /// g once, in the step after their own.
+    func testDeltaCurrentFromConsecutiveSpikesInjectsEachOnceInTheFollowingStep() {
+        let (net, pre, probe, _) = probeNetwork(postsynaptic: .deltaCurrent, weight: 1, preCount: 2)
+        var V: [Float] = []
+        drive(net, steps: 12, schedule: [pre: [[3, 7], [4, 8]]]) { _ in V.append(net.populations[probe].membranePotential[0]) }
+        XCTAssertEqual(V, [0, 0, 0, 0, 1, 2, 2, 2, 3, 4, 4, 4])
+    }
 }
