@@ -13,11 +13,8 @@ struct Inspect: ParsableCommand {
     var file: String
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: file) else { throw BadInput("no run file at \(file)") }
-        do {
+        try readingRunFile(file) {
             print(try RunInspection.summary(path: file), terminator: "")
-        } catch {
-            throw BadInput("\(file): \(error)")
         }
     }
 }

@@ -94,7 +94,8 @@ struct Run: ParsableCommand {
                                              stop: stop)
         } catch let error as RunnerError {
             switch error {
-            case .outputExists, .nothingToResume, .resumeMismatch, .dataset: throw BadInput(error.description)
+            case .outputExists, .nothingToResume, .resumeMismatch, .dataset, .locked, .unreadableRunFile:
+                throw BadInput(error.description)
             case .replicateFailed: throw error
             }
         }

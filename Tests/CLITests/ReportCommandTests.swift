@@ -49,7 +49,7 @@ final class ReportCommandTests: CLITestCase {
     }
 
     func testAFileThatIsNotARunFileExitsTwo() throws {
-        try "not hdf5\n".write(to: workDirectory.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        try "not hdf5\n".write(to: workDirectory.appendingPathComponent("notes.txt"), atomically: false, encoding: .utf8)
         let r = try autoparam(["report", "notes.txt"])
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.hasPrefix("error: notes.txt: cannot be read as an autoparam run file"), r.stderr)
