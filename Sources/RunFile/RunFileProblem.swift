@@ -38,6 +38,9 @@ public enum RunFileProblem {
             }
         }
         if let error = error as? RunFileError {
+            if error.message.contains("format version") {
+                return (error.message, "read it with the autoparam version that wrote it")
+            }
             return (error.message, "give the path of a run file written by autoparam run")
         }
         return ("\(error)", "check that it is a run file written by autoparam run")

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import HDF5
 
 extension ReplicateStore {
@@ -47,5 +50,38 @@ extension RunFileStorage {
         storage.images.fletcher32 = false
         storage.labels.fletcher32 = false
         return storage
+    }
+}
+
+extension RunRecorder {
+    /// Lengthens a run file that ends before the end of allocation its superblock records, so
+    /// that HDF5 opens it again; returns whether it did. Only for a writer about to resume.
+    ///
+    /// A writer whose writes failed (a full disk, a file-size limit) can leave a superblock that
+    /// already counts space the failed writes never filled: HDF5 then refuses the file as
+    /// "truncated" (`eof` < `stored_eof`). The missing bytes held only what was written after
+    /// the last commit (every commit's flush succeeded, so everything committed is on disk),
+    /// so extending the file with zeros to the recorded end restores a file HDF5 opens, and
+    /// resuming drops the uncommitted rows as after a kill. Nothing is done unless HDF5 names
+    /// both sizes, the file is shorter, and the gap is below 1 GiB.
+    public static func extendShortFile(path: String) -> Bool {
+        do {
+            let file = try HDF5File.open(path: path, options: HDF5FileOptions(fileLocking: false))
+            try? file.close()
+            return false
+        } catch {
+            guard error.kind == .truncated else { return false }
+            let text = ([error.message] + error.entries.map(\.description)).joined(separator: " ")
+            func number(after key: String) -> Int? {
+                guard let range = text.range(of: key) else { return nil }
+                return Int(text[range.upperBound...].prefix { $0.isNumber })
+            }
+            guard let stored = number(after: "stored_eof = "), let size = number(after: "truncated file: eof = "),
+                  stored > size, stored - size < 1 << 30 else { return false }
+            let fd = Glibc.open(path, O_WRONLY)
+            guard fd >= 0 else { return false }
+            defer { close(fd) }
+            return ftruncate(fd, off_t(stored)) == 0
+        }
     }
 }

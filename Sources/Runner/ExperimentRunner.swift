@@ -127,7 +127,12 @@ public enum ExperimentRunner {
             // the file's bytes untouched.
             let reader: RunReader
             do { reader = try RunReader(path: path) } catch {
-                throw RunnerError.unreadableRunFile(RunFileProblem.describe(error, path: path, action: "cannot be resumed"))
+                // A run stopped by failed writes (disk full) can end before its recorded end of
+                // allocation; lengthen it (only uncommitted rows were lost) and read it again.
+                guard RunRecorder.extendShortFile(path: path), let again = try? RunReader(path: path) else {
+                    throw RunnerError.unreadableRunFile(RunFileProblem.describe(error, path: path, action: "resumed"))
+                }
+                reader = again
             }
             try checkResumable(reader, experiment)
             do {
@@ -136,7 +141,7 @@ public enum ExperimentRunner {
                     resumePoints[r] = try resumePoint(reader, replicate: r)
                 }
             } catch {
-                throw RunnerError.unreadableRunFile(RunFileProblem.describe(error, path: path, action: "cannot be resumed"))
+                throw RunnerError.unreadableRunFile(RunFileProblem.describe(error, path: path, action: "resumed"))
             }
             try reader.close()
             if selected.allSatisfy({ alreadyComplete[$0] }) {
@@ -144,7 +149,7 @@ public enum ExperimentRunner {
                                    outcomes: selected.map { _ in (.complete, 0) })
             }
             do { recorder = try RunRecorder.open(path: path) } catch {
-                throw RunnerError.unreadableRunFile(RunFileProblem.describe(error, path: path, action: "cannot be resumed"))
+                throw RunnerError.unreadableRunFile(RunFileProblem.describe(error, path: path, action: "resumed"))
             }
         } else {
             if fm.fileExists(atPath: path) && !options.force { throw RunnerError.outputExists(path) }

@@ -59,7 +59,9 @@ enum Entry {
             }
             let message = AutoparamCommand.fullMessage(for: error)
             if code == .validationFailure {
-                printError(message.hasPrefix("Error:") || message.hasPrefix("error:") ? message : "error: \(message)")
+                // One style: ArgumentParser says "Error: …"; every other message says "error: …".
+                let text = message.hasPrefix("Error: ") ? "error: " + message.dropFirst("Error: ".count) : message
+                printError(text.hasPrefix("error:") ? text : "error: \(text)")
                 exit(2)
             }
             // Our own errors print their description ("error: Error: …" was ArgumentParser's
