@@ -51,6 +51,20 @@ public enum RunFileProblem {
         message.replacingOccurrences(of: " in \(path)", with: "").replacingOccurrences(of: " in '\(path)'", with: "")
     }
 
+    /// A failure while writing, in one line: for an HDF5 failure of a system call (a full disk,
+    /// a file-size limit, an I/O error) the operation and the system's words ("extend
+    /// '/replicates/000/fitness' to 161 rows failed: No space left on device"), not HDF5's
+    /// dump of the call's arguments; anything else as it describes itself.
+    public static func runtimeDescription(_ error: Error) -> String {
+        guard let error = error as? HDF5Error else { return "\(error)" }
+        let text = ([error.message] + error.entries.map(\.description)).joined(separator: " ")
+        if let range = text.range(of: "error message = '") {
+            let reason = text[range.upperBound...].prefix { $0 != "'" }
+            return "\(error.operation) failed: \(reason)"
+        }
+        return error.message
+    }
+
     /// Whether `error` says that stored bytes are damaged or missing (checksum mismatch,
     /// undecodable chunk, truncated file), as opposed to a failure of the operation itself.
     public static func isDamage(_ error: Error) -> Bool {

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import HDF5
 
 extension ReplicateStore {
@@ -54,34 +51,31 @@ extension RunFileStorage {
 }
 
 extension RunRecorder {
-    /// Lengthens a run file that ends before the end of allocation its superblock records, so
-    /// that HDF5 opens it again; returns whether it did. Only for a writer about to resume.
+    /// How many bytes a run file lacks before the end of allocation its superblock records, or
+    /// nil when HDF5 opens it (or refuses it for another reason).
     ///
     /// A writer whose writes failed (a full disk, a file-size limit) can leave a superblock that
-    /// already counts space the failed writes never filled: HDF5 then refuses the file as
-    /// "truncated" (`eof` < `stored_eof`). The missing bytes held only what was written after
-    /// the last commit (every commit's flush succeeded, so everything committed is on disk),
-    /// so extending the file with zeros to the recorded end restores a file HDF5 opens, and
-    /// resuming drops the uncommitted rows as after a kill. Nothing is done unless HDF5 names
-    /// both sizes, the file is shorter, and the gap is below 1 GiB.
-    public static func extendShortFile(path: String) -> Bool {
+    /// already counts space the failed writes never filled, and HDF5 then refuses the file as
+    /// "truncated" (`eof` < `stored_eof`); so does a file copied incompletely. The two cannot
+    /// be told apart from the file alone: after a full disk only bytes written after the last
+    /// commit are missing and `h5clear --increment=0` (which lengthens the file to its recorded
+    /// end) makes it resumable; after an incomplete copy committed data are missing. So resume
+    /// does not lengthen the file itself; it says which case to look for.
+    public static func shortFileGap(path: String) -> Int? {
         do {
             let file = try HDF5File.open(path: path, options: HDF5FileOptions(fileLocking: false))
             try? file.close()
-            return false
+            return nil
         } catch {
-            guard error.kind == .truncated else { return false }
+            guard error.kind == .truncated else { return nil }
             let text = ([error.message] + error.entries.map(\.description)).joined(separator: " ")
             func number(after key: String) -> Int? {
                 guard let range = text.range(of: key) else { return nil }
                 return Int(text[range.upperBound...].prefix { $0.isNumber })
             }
             guard let stored = number(after: "stored_eof = "), let size = number(after: "truncated file: eof = "),
-                  stored > size, stored - size < 1 << 30 else { return false }
-            let fd = Glibc.open(path, O_WRONLY)
-            guard fd >= 0 else { return false }
-            defer { close(fd) }
-            return ftruncate(fd, off_t(stored)) == 0
+                  stored > size else { return nil }
+            return stored - size
         }
     }
 }

@@ -127,12 +127,14 @@ public enum ExperimentRunner {
             // the file's bytes untouched.
             let reader: RunReader
             do { reader = try RunReader(path: path) } catch {
-                // A run stopped by failed writes (disk full) can end before its recorded end of
-                // allocation; lengthen it (only uncommitted rows were lost) and read it again.
-                guard RunRecorder.extendShortFile(path: path), let again = try? RunReader(path: path) else {
-                    throw RunnerError.unreadableRunFile(RunFileProblem.describe(error, path: path, action: "resumed"))
+                if let gap = RunRecorder.shortFileGap(path: path) {
+                    throw RunnerError.unreadableRunFile(
+                        "\(path) cannot be resumed: it ends \(gap) bytes before the space its writer had allocated: "
+                        + "if the run stopped because the disk was full (or a write failed), only rows after its last commit are missing: "
+                        + "free some space, run `h5clear --increment=0 \(path)` (from hdf5-tools; it lengthens the file) and resume again; "
+                        + "if the file was copied, copy it again")
                 }
-                reader = again
+                throw RunnerError.unreadableRunFile(RunFileProblem.describe(error, path: path, action: "resumed"))
             }
             try checkResumable(reader, experiment)
             do {
@@ -207,7 +209,7 @@ public enum ExperimentRunner {
         for (r, result) in zip(selected, results) {
             switch result {
             case .success(let s): finished.append((s.outcome, s.wallSeconds))
-            case .failure(let error): throw RunnerError.replicateFailed(r, "\(error)")
+            case .failure(let error): throw RunnerError.replicateFailed(r, RunFileProblem.runtimeDescription(error))
             }
         }
         return try summary(path: path, selected: selected, started: started, outcomes: finished)

@@ -51,7 +51,7 @@ enum Entry {
             // while running: writing, a full disk, an I/O error.
             printError("error: \(error.message)")
             if verboseErrors { printError(error.stackDescription) }
-            exit(1)
+            exitAfterFailure(1)
         } catch {
             let code = AutoparamCommand.exitCode(for: error)
             if code == .success {
@@ -69,9 +69,21 @@ enum Entry {
             let text = "\(error)"
             printError(text.hasPrefix("error:") ? text : "error: \(text)")
             if verboseErrors, let stack = RunFileProblem.stack(of: error) { printError(stack) }
-            exit(1)
+            exitAfterFailure(1)
         }
     }
+}
+
+/// Ends the process after a failure while running, without the exit handlers.
+///
+/// After a write failed (a full disk), HDF5 may hold a file it could neither flush nor close;
+/// the HDF5 layer's exit handler (`H5close`) then tries again and crashed (SIGSEGV inside
+/// libhdf5, seen with a file-size limit). The run file is already in the state a kill would
+/// leave, which resume handles, so the process ends as a killed writer would: output flushed,
+/// no exit handlers.
+func exitAfterFailure(_ code: Int32) -> Never {
+    fflush(nil)  // every C stream: what print() buffered on stdout
+    _exit(code)
 }
 
 /// Write a line to standard error.

@@ -85,6 +85,18 @@ def test_resume_after_a_write_failure_at_many_points_is_exact_or_refused(tmp_pat
             assert resumed.returncode == 2, resumed.stderr
             outcomes[limit] = "refused (no file yet)"
             continue
+        try:
+            h5py.File(out, "r").close()
+        except OSError as error:
+            # The failed writes left the superblock's end of allocation past the end of the
+            # file: resume refuses and says how to repair, the repair makes it resumable.
+            assert "truncated file" in str(error), error
+            refused = run(out, "--resume")
+            assert refused.returncode == 2 and "h5clear --increment=0" in refused.stderr, refused.stderr
+            if not shutil.which("h5clear"):
+                outcomes[limit] = "refused (h5clear missing)"
+                continue
+            subprocess.run(["h5clear", "--increment=0", str(out)], check=True, capture_output=True)
         with h5py.File(out, "r") as f:
             for g in f["replicates"].values():
                 e, t = int(g.attrs["committed_evaluations"]), int(g.attrs["committed_tournaments"])
