@@ -58,16 +58,13 @@ public enum ExperimentLoader {
             throw ExperimentError(fileName: fileName, issues: [syntaxIssue(error, path: "")])
         }
 
-        // Overrides edit a mapping; a list or a scalar at the top is refused before any is applied
-        // (an override used to replace such a root with a mapping and run the defaults).
-        if let root, !YAMLReader.isNull(root), root.mapping == nil {
-            throw ExperimentError(fileName: fileName, issues: [ExperimentIssue(
-                path: "", line: root.mark?.line,
-                message: "expected a mapping of settings (name: value lines) at the top of the file, found a \(root.sequence != nil ? "list" : "single value")")])
-        }
+        // Overrides edit a mapping; with a list or a scalar at the top none is applied, and the
+        // parser refuses the root (an override used to replace such a root with a mapping and
+        // run the default experiment).
+        let rootIsMapping = root.map { YAMLReader.isNull($0) || $0.mapping != nil } ?? true
         var issues: [ExperimentIssue] = []
         var applied: [(path: String, item: String)] = []
-        for item in overrides {
+        for item in overrides where rootIsMapping {
             switch apply(item, to: root) {
             case .success(let result):
                 root = result.root

@@ -11,9 +11,8 @@ extension HDF5Dataset {
     /// before are the same bytes in both halves, but the checksum at the chunk's end matches
     /// neither, so every read of the chunk fails, rows committed long before included.
     /// Resuming calls this on the tail chunk of every growing dataset before truncating it.
-    /// Does nothing for a dataset that is not chunked, has no checksum, or when `keptRows` is
-    /// 0 or ends on a chunk boundary (the chunks after it hold no kept rows and truncation
-    /// deletes them unread).
+    /// Does nothing for a dataset that is not chunked, has no checksum, or when `keptRows` is 0
+    /// (chunks after the kept rows hold none of them; truncation deletes them unread).
     ///
     /// - Returns: whether a chunk was rewritten.
     @discardableResult

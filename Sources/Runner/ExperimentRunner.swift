@@ -50,6 +50,8 @@ public enum RunnerError: Error, CustomStringConvertible, Equatable {
     case locked(String)
     /// The file to resume cannot be read as a run file, or is damaged: exit 2.
     case unreadableRunFile(String)
+    /// Creating the run file failed while writing it (a full disk): exit 1.
+    case createFailed(String, String)
 
     public var description: String {
         switch self {
@@ -61,6 +63,8 @@ public enum RunnerError: Error, CustomStringConvertible, Equatable {
             }
             return "--resume: no run file at \(p): start the run without --resume"
         case .locked(let why): return why
+        case .createFailed(let p, let why):
+            return "cannot create the run file \(p): \(why); nothing was written at \(p): free space (or fix the cause) and run again"
         case .unreadableRunFile(let why): return why
         case .resumeMismatch(let why): return "--resume: the run file is from a different experiment: \(why)"
         case .dataset(let why): return "dataset: \(why)"
@@ -155,13 +159,19 @@ public enum ExperimentRunner {
             }
         } else {
             if fm.fileExists(atPath: path) && !options.force { throw RunnerError.outputExists(path) }
-            recorder = try RunRecorder.create(
-                path: path, provenance: provenance(experiment, threads: threads),
-                dataset: RunDatasetRecord(images: all.pixels, labels: all.labels.map(Int32.init), imageCount: all.count,
-                                          classNames: all.classNames),
-                layout: layout(experiment, training: training, test: test),
-                replicateSeeds: (0..<experiment.replicates).map { RunSeeds(master: experiment.seed).replicate($0).seed },
-                overwrite: options.force)
+            do {
+                recorder = try RunRecorder.create(
+                    path: path, provenance: provenance(experiment, threads: threads),
+                    dataset: RunDatasetRecord(images: all.pixels, labels: all.labels.map(Int32.init), imageCount: all.count,
+                                              classNames: all.classNames),
+                    layout: layout(experiment, training: training, test: test),
+                    replicateSeeds: (0..<experiment.replicates).map { RunSeeds(master: experiment.seed).replicate($0).seed },
+                    overwrite: options.force)
+            } catch {
+                // The half-made <path>.partial is of no use to anyone: do not leave it taking space.
+                try? fm.removeItem(atPath: path + ".partial")
+                throw RunnerError.createFailed(path, RunFileProblem.runtimeDescription(error))
+            }
         }
         let writer = RunFileWriter(recorder)
         let pool = EvaluationPool(threads: threads)

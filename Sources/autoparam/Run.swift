@@ -99,7 +99,7 @@ struct Run: ParsableCommand {
             switch error {
             case .outputExists, .nothingToResume, .resumeMismatch, .dataset, .locked, .unreadableRunFile:
                 throw BadInput(error.description)
-            case .replicateFailed: throw error
+            case .replicateFailed, .createFailed: throw error
             }
         }
         print("run file     \(summary.output)")

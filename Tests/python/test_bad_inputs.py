@@ -127,7 +127,7 @@ CASES = [
     ("yaml-list-root-validate", _yaml("- a\n- b\n"), ["validate", "bad.yaml"], 2, "expected a mapping"),
     ("yaml-list-root-run-with-set", _yaml("- a\n"), ["run", "bad.yaml", "--set", "ga.tournaments=1", "--output", "o.h5"], 2, "expected a mapping"),
     ("yaml-list-root-run-with-output", _yaml("- a\n"), ["run", "bad.yaml", "--output", "o.h5"], 2, "expected a mapping"),
-    ("yaml-scalar-root-run", _yaml("hello\n"), ["run", "bad.yaml", "--set", "seed=2", "--output", "o.h5"], 2, "found a single value"),
+    ("yaml-scalar-root-run", _yaml("hello\n"), ["run", "bad.yaml", "--set", "seed=2", "--output", "o.h5"], 2, "expected a mapping"),
     ("yaml-5000-nested-brackets", _yaml(nested_flow(5000)), ["validate", "bad.yaml"], 2, "nested more than 64 levels"),
     ("yaml-5000-nested-brackets-run", _yaml(nested_flow(5000)), ["run", "bad.yaml", "--output", "o.h5"], 2, "nested more than 64 levels"),
     ("yaml-100-nested-blocks", _yaml(nested_block(100)), ["validate", "bad.yaml"], 2, "nested more than 64 levels"),
