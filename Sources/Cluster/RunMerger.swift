@@ -49,6 +49,8 @@ public enum MergeError: Error, CustomStringConvertible, Equatable, Sendable {
     case overlap(Int, String, String)
     /// `--strict` and these replicates are in no part.
     case missing([Int], of: Int)
+    /// Another writer holds the output (see `RunFileLock`).
+    case locked(String)
 
     public var description: String {
         switch self {
@@ -62,6 +64,8 @@ public enum MergeError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(part) is not from the same experiment as \(first): \(what)"
         case .overlap(let r, let a, let b):
             return "replicate \(r) is in both \(a) and \(b): each replicate must come from one part"
+        case .locked(let why):
+            return why
         case .missing(let replicates, let total):
             return "--strict: replicate\(replicates.count == 1 ? "" : "s") \(RunMerger.list(replicates)) of 0…\(total - 1) \(replicates.count == 1 ? "is" : "are") in no part"
         }
@@ -87,6 +91,16 @@ public enum RunMerger {
     public static func merge(parts: [String], output: String, options: MergeOptions = .init()) throws -> MergeSummary {
         guard !parts.isEmpty else { throw MergeError.unreadable("(no parts)", "give at least one part") }
         let fm = FileManager.default
+        // One writer per run file: the output's lock, before anything is written.
+        let directory = (output as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try fm.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        let lock: RunFileLock
+        do {
+            lock = try RunFileLock.acquire(for: output, purpose: "autoparam merge")
+        } catch {
+            throw MergeError.locked("\(error)")
+        }
+        defer { lock.release() }
         if fm.fileExists(atPath: output) {
             let target = canonical(output)
             if parts.contains(where: { canonical($0) == target }) { throw MergeError.outputIsPart(output) }
@@ -97,11 +111,12 @@ public enum RunMerger {
         var readers: [RunReader] = []
         defer { for reader in readers { try? reader.close() } }
         for path in parts {
-            guard fm.fileExists(atPath: path) else { throw MergeError.unreadable(path, "no such file") }
+            guard fm.fileExists(atPath: path) else { throw MergeError.unreadable(path, "no such file: check the path") }
             do {
                 readers.append(try RunReader(path: path))
             } catch {
-                throw MergeError.unreadable(path, "\(error)")
+                let (what, todo) = RunFileProblem.explain(error, path: path)
+                throw MergeError.unreadable(path, "\(what): \(todo)")
             }
         }
         let first = readers[0]
@@ -129,8 +144,6 @@ public enum RunMerger {
         if options.strict && !missing.isEmpty { throw MergeError.missing(missing, of: count) }
 
         // Write the merged file beside the output, then move it into place.
-        let directory = (output as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try fm.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         let temporary = (directory.isEmpty ? "" : directory + "/")
             + ".\((output as NSString).lastPathComponent).merging-\(ProcessInfo.processInfo.processIdentifier)"
         var summaries: [MergeSummary.Replicate] = []
@@ -143,7 +156,15 @@ public enum RunMerger {
                     summaries.append(.init(index: r, part: nil, status: .pending, evaluations: 0, tournaments: 0))
                     continue
                 }
-                let status = try copy(replicate: r, state: state, from: readers[p], to: recorder)
+                let status: ReplicateStatus
+                do {
+                    status = try copy(replicate: r, state: state, from: readers[p], to: recorder)
+                } catch let error where RunFileProblem.isDamage(error) {
+                    let (what, todo) = RunFileProblem.explain(error, path: readers[p].path)
+                    throw MergeError.unreadable(readers[p].path, "replicate \(r): \(what): \(todo)")
+                } catch let error as RunFileError {
+                    throw MergeError.unreadable(readers[p].path, "replicate \(r): \(error.message): the part is damaged or was not written by autoparam run")
+                }
                 summaries.append(.init(index: r, part: readers[p].path, status: status,
                                        evaluations: state.committedEvaluations, tournaments: state.committedTournaments))
             }

@@ -155,8 +155,7 @@ public struct SlurmJob: Sendable, Hashable {
         }
         for (path, text) in [(arrayScriptPath, arrayScript(generatedBy: generatedBy)),
                              (mergeScriptPath, mergeScript(generatedBy: generatedBy))] {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-            try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+            try replacingWrite(text, toFile: path, permissions: 0o755)
         }
     }
 }

@@ -21,7 +21,9 @@ public enum ExperimentLoader {
     ///   - checkFiles: whether a missing data file is a problem. Without it the sizes of file
     ///     datasets that are missing are unknown and the checks that need them are skipped.
     /// - Throws: ``ExperimentError`` with every problem found.
-    public static func load(path: String, overrides: [String] = [], dataPath: String? = nil, checkFiles: Bool = true) throws -> Experiment {
+    ///   - allowLarge: accept a job beyond the soft limits of `EvaluationLimits` (`--allow-large`).
+    public static func load(path: String, overrides: [String] = [], dataPath: String? = nil, checkFiles: Bool = true,
+                            allowLarge: Bool = false) throws -> Experiment {
         var isDirectory: ObjCBool = false
         func fail(_ message: String) -> ExperimentError {
             ExperimentError(fileName: path, issues: [ExperimentIssue(path: "", line: nil, message: message)])
@@ -30,14 +32,25 @@ public enum ExperimentLoader {
             throw fail("no such experiment file")
         }
         guard !isDirectory.boolValue else { throw fail("is a directory, not an experiment file") }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue,
+           size > ExperimentInputLimits.fileBytes {
+            throw fail(ExperimentInputLimits.sizeMessage(size))
+        }
         guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read the experiment file") }
         guard let text = String(data: data, encoding: .utf8) else { throw fail("the experiment file is not UTF-8 text") }
-        return try parse(text: text, fileName: path, overrides: overrides, dataPath: dataPath, checkFiles: checkFiles)
+        return try parse(text: text, fileName: path, overrides: overrides, dataPath: dataPath, checkFiles: checkFiles,
+                         allowLarge: allowLarge)
     }
 
     /// The experiment in `text`; `fileName` names the file in messages and gives the default
     /// experiment name (its last component without extension). See ``load(path:overrides:dataPath:checkFiles:)``.
-    public static func parse(text: String, fileName: String, overrides: [String] = [], dataPath: String? = nil, checkFiles: Bool = true) throws -> Experiment {
+    public static func parse(text: String, fileName: String, overrides: [String] = [], dataPath: String? = nil, checkFiles: Bool = true,
+                             allowLarge: Bool = false) throws -> Experiment {
+        // Size and nesting before the YAML parser sees the text: a deeply nested file made
+        // the parser recurse until the stack overflowed.
+        if let problem = ExperimentInputLimits.problem(text) {
+            throw ExperimentError(fileName: fileName, issues: [problem])
+        }
         var root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -45,9 +58,13 @@ public enum ExperimentLoader {
             throw ExperimentError(fileName: fileName, issues: [syntaxIssue(error, path: "")])
         }
 
+        // Overrides edit a mapping; with a list or a scalar at the top none is applied, and the
+        // parser refuses the root (an override used to replace such a root with a mapping and
+        // run the default experiment).
+        let rootIsMapping = root.map { YAMLReader.isNull($0) || $0.mapping != nil } ?? true
         var issues: [ExperimentIssue] = []
         var applied: [(path: String, item: String)] = []
-        for item in overrides {
+        for item in overrides where rootIsMapping {
             switch apply(item, to: root) {
             case .success(let result):
                 root = result.root
@@ -73,6 +90,8 @@ public enum ExperimentLoader {
             }.map(\.element)
             throw ExperimentError(fileName: fileName, issues: ordered)
         }
+        let limits = experiment.limitIssues(allowLarge: allowLarge)
+        guard limits.isEmpty else { throw ExperimentError(fileName: fileName, issues: limits) }
         experiment.sourceText = text
         experiment.overrides = overrides
         return experiment

@@ -28,6 +28,10 @@ package struct RunFileDurability: Sendable, Hashable {
     package var chunkIndexHalfNode: Int? = 63
     /// Align every allocation to the page size, so single-page metadata writes are atomic.
     package var alignment: Int? = 4096
+    /// On resume, re-encode the tail chunk of every growing dataset with checksum checking off
+    /// before truncating (see `ReplicateStore.repairTailChunks`); false only for the kill
+    /// experiments that measure what happens without it.
+    package var repairTailChunks = true
 
     /// What `RunRecorder` uses.
     package static let production = RunFileDurability()
@@ -83,6 +87,12 @@ public final class RunRecorder {
     private var replicates: [ReplicateStore]
     private let durability: RunFileDurability
     private var finished = false
+    /// The first append or commit that failed (disk full, I/O error), if any. After it the
+    /// recorder commits nothing more: rows appended since the last commit may be missing or
+    /// half written, and a commit would declare them good (the bug where a resumed run after
+    /// a full disk had 13 evaluations instead of 12). `open` (resume) starts from the last
+    /// commit instead.
+    public private(set) var failure: String?
 
     private init(file: HDF5File, provenance: RunProvenance, layout: RunLayout, replicates: [ReplicateStore],
                  durability: RunFileDurability, path: String? = nil) {
@@ -213,6 +223,11 @@ public final class RunRecorder {
         }
         let recorder = RunRecorder(file: file, provenance: provenance, layout: layout, replicates: stores,
                                    durability: durability)
+        // A chunk torn by the death of the last writer fails its checksum; re-encode the tail
+        // chunks from their committed rows before truncating (truncation reads them).
+        if durability.repairTailChunks {
+            for store in stores { try store.repairTailChunks() }
+        }
         try recorder.truncateToCommitted()
         return recorder
     }
@@ -314,6 +329,9 @@ public final class RunRecorder {
     /// previous commit in force.
     public func commit() throws {
         try ensureOpen()
+        if let failure {
+            throw RunFileError("nothing more is committed to '\(path)' after a failed write (\(failure)); the file holds every step up to the last commit")
+        }
         if durability.twoPhaseCommit { try file.flush() }
         for store in replicates { try store.writeCounters() }
         try file.flush()
@@ -360,10 +378,24 @@ public final class RunRecorder {
     /// Call `commit()` first for anything that should be kept.
     public func finish() throws {
         guard !finished else { return }
+        if failure != nil {
+            // Leave the rows after the last commit for `open` to drop: truncating reads and
+            // writes the very chunks the failure may have left half written.
+            finished = true
+            for store in replicates { try? store.close() }
+            try? file.close()
+            return
+        }
         try truncateToCommitted()
         finished = true
         for store in replicates { try store.close() }
         try file.close()
+    }
+
+    /// Records that a step (appends and their commit) failed part way: the recorder commits
+    /// nothing after this (see ``failure``). The first failure is kept.
+    public func markFailed(_ error: Error) {
+        if failure == nil { failure = "\(error)" }
     }
 
     // MARK: - Helpers

@@ -46,15 +46,30 @@ public enum RunnerError: Error, CustomStringConvertible, Equatable {
     case resumeMismatch(String)
     case dataset(String)
     case replicateFailed(Int, String)
+    /// Another writer holds the run file (or its lock cannot be taken): exit 2.
+    case locked(String)
+    /// The file to resume cannot be read as a run file, or is damaged: exit 2.
+    case unreadableRunFile(String)
+    /// Creating the run file failed while writing it (a full disk): exit 1.
+    case createFailed(String, String)
 
     public var description: String {
         switch self {
         case .outputExists(let p):
             return "output \(p) exists: add --force to overwrite it, or --resume to continue the run in it"
-        case .nothingToResume(let p): return "--resume: no run file at \(p)"
+        case .nothingToResume(let p):
+            if FileManager.default.fileExists(atPath: p + ".partial") {
+                return "--resume: no run file at \(p), only \(p).partial, left by a run stopped while it was creating the file (before its first commit, so nothing is lost): start the run again without --resume"
+            }
+            return "--resume: no run file at \(p): start the run without --resume"
+        case .locked(let why): return why
+        case .createFailed(let p, let why):
+            return "cannot create the run file \(p): \(why); nothing was written at \(p): free space (or fix the cause) and run again"
+        case .unreadableRunFile(let why): return why
         case .resumeMismatch(let why): return "--resume: the run file is from a different experiment: \(why)"
         case .dataset(let why): return "dataset: \(why)"
-        case .replicateFailed(let r, let why): return "replicate \(r) failed: \(why)"
+        case .replicateFailed(let r, let why):
+            return "replicate \(r) failed: \(why)\nthe run file keeps every tournament committed before the failure: fix the cause and continue with --resume"
         }
     }
 }
@@ -90,31 +105,73 @@ public enum ExperimentRunner {
         let threads = threadCount(experiment)
         let path = experiment.output
         let fm = FileManager.default
+        // One writer per run file: take the lock before anything is created or opened for writing.
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty && !options.resume {
+            do { try fm.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+                throw RunnerError.dataset("cannot create the folder \(directory) of the run file: \(error.localizedDescription)")
+            }
+        }
+        let lock: RunFileLock
+        do {
+            lock = try RunFileLock.acquire(for: path, purpose: options.resume ? "autoparam run --resume" : "autoparam run") { warning in
+                FileHandle.standardError.write(Data((warning + "\n").utf8))
+            }
+        } catch let error as RunFileLockError {
+            if options.resume, case .cannot = error, !fm.fileExists(atPath: path) { throw RunnerError.nothingToResume(path) }
+            throw RunnerError.locked(error.description)
+        }
+        defer { lock.release() }
         var resumePoints = [ReplicateResumePoint?](repeating: nil, count: experiment.replicates)
         var alreadyComplete = [Bool](repeating: false, count: experiment.replicates)
         let recorder: RunRecorder
         if options.resume {
             guard fm.fileExists(atPath: path) else { throw RunnerError.nothingToResume(path) }
-            let reader = try RunReader(path: path)
+            // Read-only until we know there is work to do: a refused or no-op resume leaves
+            // the file's bytes untouched.
+            let reader: RunReader
+            do { reader = try RunReader(path: path) } catch {
+                if let gap = RunRecorder.shortFileGap(path: path) {
+                    throw RunnerError.unreadableRunFile(
+                        "\(path) cannot be resumed: it ends \(gap) bytes before the space its writer had allocated: "
+                        + "if the run stopped because the disk was full (or a write failed), only rows after its last commit are missing: "
+                        + "free some space, run `h5clear --increment=0 \(path)` (from hdf5-tools; it lengthens the file) and resume again; "
+                        + "if the file was copied, copy it again")
+                }
+                throw RunnerError.unreadableRunFile(RunFileProblem.describe(error, path: path, action: "resumed"))
+            }
             try checkResumable(reader, experiment)
-            for r in selected {
-                alreadyComplete[r] = try reader.state(replicate: r).status == .complete
-                resumePoints[r] = try resumePoint(reader, replicate: r)
+            do {
+                for r in selected {
+                    alreadyComplete[r] = try reader.state(replicate: r).status == .complete
+                    resumePoints[r] = try resumePoint(reader, replicate: r)
+                }
+            } catch {
+                throw RunnerError.unreadableRunFile(RunFileProblem.describe(error, path: path, action: "resumed"))
             }
             try reader.close()
-            recorder = try RunRecorder.open(path: path)
-            try recorder.truncateToCommitted()
+            if selected.allSatisfy({ alreadyComplete[$0] }) {
+                return try summary(path: path, selected: selected, started: started,
+                                   outcomes: selected.map { _ in (.complete, 0) })
+            }
+            do { recorder = try RunRecorder.open(path: path) } catch {
+                throw RunnerError.unreadableRunFile(RunFileProblem.describe(error, path: path, action: "resumed"))
+            }
         } else {
             if fm.fileExists(atPath: path) && !options.force { throw RunnerError.outputExists(path) }
-            let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty { try fm.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-            recorder = try RunRecorder.create(
-                path: path, provenance: provenance(experiment, threads: threads),
-                dataset: RunDatasetRecord(images: all.pixels, labels: all.labels.map(Int32.init), imageCount: all.count,
-                                          classNames: all.classNames),
-                layout: layout(experiment, training: training, test: test),
-                replicateSeeds: (0..<experiment.replicates).map { RunSeeds(master: experiment.seed).replicate($0).seed },
-                overwrite: options.force)
+            do {
+                recorder = try RunRecorder.create(
+                    path: path, provenance: provenance(experiment, threads: threads),
+                    dataset: RunDatasetRecord(images: all.pixels, labels: all.labels.map(Int32.init), imageCount: all.count,
+                                              classNames: all.classNames),
+                    layout: layout(experiment, training: training, test: test),
+                    replicateSeeds: (0..<experiment.replicates).map { RunSeeds(master: experiment.seed).replicate($0).seed },
+                    overwrite: options.force)
+            } catch {
+                // The half-made <path>.partial is of no use to anyone: do not leave it taking space.
+                try? fm.removeItem(atPath: path + ".partial")
+                throw RunnerError.createFailed(path, RunFileProblem.runtimeDescription(error))
+            }
         }
         let writer = RunFileWriter(recorder)
         let pool = EvaluationPool(threads: threads)
@@ -157,19 +214,25 @@ public enum ExperimentRunner {
         writer.serve()  // every HDF5 call happens here, on this thread, until all replicates are done
         progress.finish()
         try writer.finish()
-        var replicates: [RunSummary.Replicate] = []
         let results = outcomes.values(at: selected)
+        var finished: [(ReplicateOutcome, Double)] = []
         for (r, result) in zip(selected, results) {
             switch result {
-            case .success(let s): replicates.append(s)
-            case .failure(let error): throw RunnerError.replicateFailed(r, "\(error)")
+            case .success(let s): finished.append((s.outcome, s.wallSeconds))
+            case .failure(let error): throw RunnerError.replicateFailed(r, RunFileProblem.runtimeDescription(error))
             }
         }
-        // Fill in the final tournament counts and best fitness from the file itself.
+        return try summary(path: path, selected: selected, started: started, outcomes: finished)
+    }
+
+    /// The summary of a run, with the tournament counts and best fitness read from the file.
+    static func summary(path: String, selected: [Int], started: Date, outcomes: [(ReplicateOutcome, Double)]) throws -> RunSummary {
         let reader = try RunReader(path: path)
-        for (i, r) in selected.enumerated() {
-            replicates[i].tournaments = try reader.committedTournaments(replicate: r)
-            replicates[i].bestFitness = try reader.evaluations(replicate: r).fitness.max() ?? .nan
+        var replicates: [RunSummary.Replicate] = []
+        for (r, (outcome, wall)) in zip(selected, outcomes) {
+            replicates.append(.init(outcome: outcome, tournaments: try reader.committedTournaments(replicate: r),
+                                    bestFitness: try reader.evaluations(replicate: r).fitness.max() ?? .nan,
+                                    wallSeconds: wall))
         }
         try reader.close()
         return RunSummary(output: path, replicateIndices: selected, replicates: replicates, wallSeconds: Date().timeIntervalSince(started))

@@ -48,7 +48,14 @@ final class RunFileWriter: @unchecked Sendable {
             if queue.isEmpty && stopped { break }
             let request = queue.removeFirst()
             condition.unlock()
-            do { try request.work(recorder) } catch { request.error = error }
+            do {
+                try request.work(recorder)
+            } catch {
+                // A step that failed part way must never be committed by a later request (a
+                // status update, another replicate's tournament): stop committing altogether.
+                request.error = error
+                recorder.markFailed(error)
+            }
             condition.lock()
             request.done = true
             condition.broadcast()

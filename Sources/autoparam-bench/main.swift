@@ -5,6 +5,7 @@ import RunFile
 import Datasets
 import Foundation
 import Spiking
+import HDF5
 
 /// Release-build benchmarks. Run: `swift run -c release autoparam-bench <subcommand>`.
 /// Figures go into the issue notes; nothing here is asserted by tests.
@@ -13,7 +14,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "autoparam-bench",
         abstract: "Release-build benchmarks of the simulator and the evaluation.",
-        subcommands: [Kernel.self, Evaluation.self, Recording.self]
+        subcommands: [Kernel.self, Evaluation.self, Recording.self, Checksums.self]
     )
 }
 
@@ -150,5 +151,77 @@ struct Recording: ParsableCommand {
 
     static func fileSize(_ path: String) throws -> Int {
         (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+    }
+}
+
+
+/// What Fletcher-32 checksums cost a run file: the time to append and commit evaluations with
+/// spikes, the time to read every chunk back (`HDF5File.verify()`), and the bytes on disk, with
+/// the production storage and with the same storage without checksums.
+struct Checksums: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Cost of Fletcher-32 checksums: write, commit and read-back time, file size.")
+
+    @Option(help: "Evaluations to write.") var evaluations = 100
+    @Option(help: "Spikes per population per evaluation (4 populations).") var spikes = 20_000
+    @Option(help: "Repetitions of each variant (the fastest is reported).") var repeats = 3
+    @Option(help: "Folder for the scratch files (removed afterwards).") var directory = "."
+
+    func run() throws {
+        let names = ["PN", "KC", "DN", "GGN"]
+        let layout = RunLayout(replicateCount: 1, genes: [GeneDescription(name: "kc_count", prior: "constant")],
+                               componentNames: ["a", "b"], populationNames: names, recordsWeights: false,
+                               dtMilliseconds: 0.1, stepsPerEvaluation: 40_000)
+        let provenance = RunProvenance(toolVersion: AutoparamVersion.current, createdISO8601: "", experimentName: "bench",
+                                       masterSeed: 1, experimentText: "", host: "", threads: 1)
+        let dataset = RunDatasetRecord(images: [UInt8](repeating: 0, count: 784 * 8), labels: [Int32](repeating: 0, count: 8),
+                                       imageCount: 8, classNames: ["0"])
+        // Spike trains like a real evaluation's: increasing steps, ids spread over the population.
+        let trains = (0..<names.count).map { p in
+            SpikeTrain(steps: (0..<spikes).map { UInt32($0 * 40_000 / spikes) }, ids: (0..<spikes).map { UInt32(($0 * 7 + p) % 784) })
+        }
+        let clock = ContinuousClock()
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+        var results: [(String, Double, Double, Int)] = []
+        for (label, storage) in [("checksums (production)", RunFileStorage.production),
+                                 ("no checksums", RunFileStorage.production.withoutChecksums)] {
+            var best = (write: Double.infinity, read: Double.infinity, bytes: 0)
+            for repeatIndex in 0..<repeats {
+                let path = "\(directory)/.autoparam-bench-checksums-\(getpid())-\(repeatIndex).h5"
+                defer { unlink(path); unlink(path + ".partial") }
+                var durability = RunFileDurability.production
+                durability.storage = storage
+                let start = clock.now
+                let recorder = try RunRecorder.create(path: path, provenance: provenance, dataset: dataset, layout: layout,
+                                                      replicateSeeds: [1], overwrite: true, durability: durability)
+                for e in 0..<evaluations {
+                    let record = EvaluationRecord(genotype: [800], fitness: Double(e), maxFitness: 241, components: [1, 2],
+                                                  seed: UInt64(e), wallSeconds: 0, tournament: -1, slot: Int32(e),
+                                                  populationSizes: [784, 784, 784, 784], spikes: trains)
+                    _ = try recorder.appendEvaluation(replicate: 0, record)
+                    try recorder.commit()
+                }
+                try recorder.finish()
+                let written = seconds(clock.now - start)
+                let readStart = clock.now
+                let file = try HDF5File.open(path: path)
+                let damage = try file.verify()
+                try file.close()
+                let read = seconds(clock.now - readStart)
+                precondition(damage.isEmpty, "\(damage)")
+                let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+                best = (min(best.write, written), min(best.read, read), bytes)
+            }
+            results.append((label, best.write, best.read, best.bytes))
+        }
+        let total = Double(evaluations * spikes * names.count)
+        print(String(format: "%d evaluations × %d spikes × 4 populations (%.1f M spikes), commit after each, best of %d",
+                     evaluations, spikes, total / 1e6, repeats))
+        for (label, write, read, bytes) in results {
+            print(String(format: "%-24@ write+commit %.3f s (%.2f ms per evaluation), read back (verify) %.3f s, file %.1f MiB",
+                         label as NSString, write, write / Double(evaluations) * 1000, read, Double(bytes) / 1_048_576))
+        }
+        let (_, w1, r1, b1) = results[0], (_, w0, r0, b0) = results[1]
+        print(String(format: "checksums cost: write %+.1f %%, read %+.1f %%, size %+.2f %%",
+                     (w1 / w0 - 1) * 100, (r1 / r0 - 1) * 100, (Double(b1) / Double(b0) - 1) * 100))
     }
 }

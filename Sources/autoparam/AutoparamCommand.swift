@@ -1,5 +1,6 @@
 import ArgumentParser
 import RunFile
+import HDF5
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -11,7 +12,8 @@ struct AutoparamCommand: ParsableCommand {
         commandName: "autoparam",
         abstract: "Evolve the hyperparameters of a spiking mushroom-body network and record everything to HDF5.",
         discussion: """
-            Exit codes: 0 success, 1 a failure while running, 2 bad input (arguments or experiment file).
+            Exit codes: 0 success, 1 a failure while running, 2 bad input (arguments, experiment \
+            file or run file). Add --verbose to any command to print HDF5's error stack with an error.
             """,
         version: AutoparamVersion.current,
         subcommands: [Run.self, Validate.self, Inspect.self, Report.self, ExportGeNN.self, Merge.self, Slurm.self, Evaluate.self, Neuron.self, Parameters.self]
@@ -21,21 +23,35 @@ struct AutoparamCommand: ParsableCommand {
 /// An error in what the user gave us (arguments, files): exit code 2.
 struct BadInput: Error, CustomStringConvertible {
     let message: String
-    init(_ message: String) { self.message = message }
+    /// HDF5's error stack behind it, printed with `--verbose`.
+    let detail: String?
+    init(_ message: String, detail: String? = nil) { self.message = message; self.detail = detail }
     var description: String { message }
 }
 
 @main
 enum Entry {
     static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        if let flag = arguments.firstIndex(of: "--verbose"), !arguments[..<flag].contains("--") {
+            verboseErrors = true
+            arguments.remove(at: flag)
+        }
         do {
-            var command = try AutoparamCommand.parseAsRoot()
+            var command = try AutoparamCommand.parseAsRoot(joiningNegativeNumbers(arguments))
             try command.run()
         } catch let error as BadInput {
             printError("error: \(error.message)")
+            if verboseErrors, let detail = error.detail { printError(detail) }
             exit(2)
         } catch let code as ExitCode {
             exit(code.rawValue)
+        } catch let error as HDF5Error {
+            // Reading a run file is wrapped by readingRunFile (exit 2); what reaches here failed
+            // while running: writing, a full disk, an I/O error.
+            printError("error: \(error.message)")
+            if verboseErrors { printError(error.stackDescription) }
+            exitAfterFailure(1)
         } catch {
             let code = AutoparamCommand.exitCode(for: error)
             if code == .success {
@@ -43,13 +59,31 @@ enum Entry {
             }
             let message = AutoparamCommand.fullMessage(for: error)
             if code == .validationFailure {
-                printError(message.hasPrefix("Error:") || message.hasPrefix("error:") ? message : "error: \(message)")
+                // One style: ArgumentParser says "Error: …"; every other message says "error: …".
+                let text = message.hasPrefix("Error: ") ? "error: " + message.dropFirst("Error: ".count) : message
+                printError(text.hasPrefix("error:") ? text : "error: \(text)")
                 exit(2)
             }
-            printError("error: \(message)")
-            exit(1)
+            // Our own errors print their description ("error: Error: …" was ArgumentParser's
+            // wording of a non-parser error).
+            let text = "\(error)"
+            printError(text.hasPrefix("error:") ? text : "error: \(text)")
+            if verboseErrors, let stack = RunFileProblem.stack(of: error) { printError(stack) }
+            exitAfterFailure(1)
         }
     }
+}
+
+/// Ends the process after a failure while running, without the exit handlers.
+///
+/// After a write failed (a full disk), HDF5 may hold a file it could neither flush nor close;
+/// the HDF5 layer's exit handler (`H5close`) then tries again and crashed (SIGSEGV inside
+/// libhdf5, seen with a file-size limit). The run file is already in the state a kill would
+/// leave, which resume handles, so the process ends as a killed writer would: output flushed,
+/// no exit handlers.
+func exitAfterFailure(_ code: Int32) -> Never {
+    fflush(nil)  // every C stream: what print() buffered on stdout
+    _exit(code)
 }
 
 /// Write a line to standard error.

@@ -13,8 +13,8 @@ struct Evaluate: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Comma-separated name=value pairs.", valueName: "name=value,..."))
-    var genotype: String = ""
+    @Option(help: ArgumentHelp("Comma-separated name=value pairs (default: the seed's values).", valueName: "name=value,..."))
+    var genotype: String?
 
     @OptionGroup var data: DataOptions
 
@@ -33,10 +33,17 @@ struct Evaluate: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    @Flag(name: .customLong("allow-large"), help: "Accept a job beyond the size limits (docs/limits.md): images, KCs, steps, memory.")
+    var allowLarge = false
+
     func run() throws {
-        let parameters: MushroomBodyParameters
-        do { parameters = try MushroomBodyParameters().setting(GenotypeText.parse(genotype)) } catch { throw BadInput("--genotype: \(error)") }
+        let parameters = try Self.parameters(genotype)
+        // Limits before anything is allocated: --count 100000000 used to abort allocating 78 GB.
+        if data.data == nil {
+            try Self.checkLimits(EvaluationLimits.Job(images: data.count, parameters: parameters), allowLarge: allowLarge)
+        }
         let images = try data.load()
+        try Self.checkLimits(EvaluationLimits.Job(images: images.count, parameters: parameters), allowLarge: allowLarge)
         let all = PresentedImages(images)
         var training = all, test: PresentedImages?
         if rubric == .accuracy {
@@ -55,6 +62,38 @@ struct Evaluate: ParsableCommand {
         } else {
             print(EvaluationReport.text(result), terminator: "")
         }
+    }
+
+    /// The genotype's parameters, or bad input: not `name=value`, a name given twice, an empty
+    /// item or an empty genotype, an unknown name, or a value outside its domain (the evaluator
+    /// would only report those as an invalid_genotype status).
+    static func parameters(_ text: String?) throws -> MushroomBodyParameters {
+        guard let text else { return MushroomBodyParameters() }
+        let items = text.split(separator: ",", omittingEmptySubsequences: false)
+        if text.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw BadInput("--genotype is empty: give name=value pairs such as kc_count=800,w_max=0.4, or leave --genotype out for the seed's values")
+        }
+        if let empty = items.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw BadInput("--genotype: item \(empty + 1) of \(items.count) is empty: remove the extra comma")
+        }
+        let pairs: [(String, Double)]
+        do { pairs = try GenotypeText.parse(text) } catch { throw BadInput("--genotype: \(error)") }
+        var seen = Set<String>()
+        for (name, _) in pairs where !seen.insert(name).inserted {
+            throw BadInput("--genotype: \(name) is given more than once: give each parameter once")
+        }
+        let parameters: MushroomBodyParameters
+        do { parameters = try MushroomBodyParameters().setting(pairs) } catch { throw BadInput("--genotype: \(error)") }
+        let problems = parameters.problems()
+        guard problems.isEmpty else {
+            throw BadInput("--genotype: " + problems.joined(separator: "; "))
+        }
+        return parameters
+    }
+
+    static func checkLimits(_ job: EvaluationLimits.Job, allowLarge: Bool) throws {
+        let problems = EvaluationLimits.problems(job, allowLarge: allowLarge)
+        guard problems.isEmpty else { throw BadInput(problems.joined(separator: "\n")) }
     }
 }
 

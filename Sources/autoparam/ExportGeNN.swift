@@ -54,10 +54,10 @@ struct ExportGeNN: ParsableCommand {
         let weightsPath = output.map(Self.weightsPath(forScript:))
         let result: GeNNRunExport
         do {
-            result = try GeNNRunExport.make(
+            result = try readingRunFile(runFile) { try GeNNRunExport.make(
                 runFile: runFile, replicate: replicate,
                 evaluation: evaluation.map(GeNNEvaluationChoice.row) ?? .best,
-                weightsFile: weights ? weightsPath.map { URL(fileURLWithPath: $0).lastPathComponent } : nil)
+                weightsFile: weights ? weightsPath.map { URL(fileURLWithPath: $0).lastPathComponent } : nil) }
         } catch let error as GeNNExportError {
             throw BadInput(error.message)
         }

@@ -35,11 +35,22 @@ struct Neuron: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    @Flag(name: .customLong("allow-large"), help: "Accept more steps than the limit (docs/limits.md).")
+    var allowLarge = false
+
     func validate() throws {
         guard current.isFinite else { throw ValidationError("--current must be a finite number of nA") }
         guard duration.isFinite, duration >= 0 else { throw ValidationError("--duration must be a number of ms ≥ 0, found \(duration)") }
         guard dt.isFinite, dt > 0 else { throw ValidationError("--dt must be a number of ms > 0, found \(dt)") }
-        guard substeps >= 1 else { throw ValidationError("--substeps must be at least 1, found \(substeps)") }
+        let range = EvaluationLimits.substeps
+        guard range.contains(substeps) else {
+            throw ValidationError("--substeps must be between \(range.lowerBound) and \(range.upperBound), found \(substeps)")
+        }
+        let steps = (duration / dt).rounded()
+        if steps > Double(1 << 53) || (!allowLarge && steps > Double(EvaluationLimits.neuronSteps)) {
+            throw ValidationError("--duration \(duration) ms at --dt \(dt) ms is \(steps) steps, beyond the limit of \(EvaluationLimits.neuronSteps)"
+                                  + (steps > Double(1 << 53) ? "" : ": use a shorter --duration or a larger --dt, or add --allow-large"))
+        }
     }
 
     func run() throws {
@@ -55,7 +66,19 @@ struct Neuron: ParsableCommand {
         net.populations[pop].isRecording = true
         var rng = Xoshiro256StarStar(seed: 0)  // TraubMiles draws nothing; the step API asks for a generator
         let steps = Int((duration / dt).rounded())
-        net.run(steps: steps, using: &rng)
+        // Step by step, to say when V stops being a number (a current of 10³⁰ nA overflows it).
+        var nonFiniteStep: Int?
+        var done = 0
+        while done < steps {
+            let block = min(1000, steps - done)
+            net.run(steps: block, using: &rng)
+            if nonFiniteStep == nil, !net.populations[pop].membranePotential[0].isFinite {
+                nonFiniteStep = done + block
+                break
+            }
+            done += block
+        }
+        let finalV = Double(net.populations[pop].membranePotential[0])
         // t = Float(k)·Float(dt) as GeNN computes it, printed in its shortest decimal form.
         let times = net.populations[pop].recordedSteps.map { Double("\(net.timeMs(ofStep: Int($0)))")! }
         if json {
@@ -63,7 +86,8 @@ struct Neuron: ParsableCommand {
                 "model": model.rawValue, "substeps": parameters.substeps, "current_na": current,
                 "duration_ms": duration, "dt_ms": dt, "steps": steps, "spike_count": times.count,
                 "spike_times_ms": times,
-                "final_v_mv": Double(net.populations[pop].membranePotential[0]),
+                "final_v_mv": finalV.isFinite ? finalV as Any : NSNull(),
+                "status": nonFiniteStep == nil ? "ok" : "numerical_failure",
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -71,6 +95,9 @@ struct Neuron: ParsableCommand {
             print("model        \(model.rawValue) (\(parameters.substeps) substeps)")
             print("current      \(current) nA for \(duration) ms (dt \(dt) ms, \(steps) steps)")
             print("spikes       \(times.count)")
+            if let nonFiniteStep {
+                print("status       numerical_failure: V became non-finite by step \(nonFiniteStep) (t ≤ \(Double(nonFiniteStep) * dt) ms); the run stopped there")
+            }
             if !times.isEmpty {
                 print("times (ms)   " + times.map { String(format: "%.1f", $0) }.joined(separator: " "))
             }

@@ -30,17 +30,11 @@ struct Report: ParsableCommand {
     var html: String?
 
     func run() throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
-            throw BadInput("\(file): no such run file")
-        }
-        guard !isDirectory.boolValue else { throw BadInput("\(file): is a directory, not a run file") }
-        let reader: RunReader
-        do {
-            reader = try RunReader(path: file)
-        } catch {
-            throw BadInput("\(file): cannot be read as an autoparam run file: \(error)")
-        }
+        try readingRunFile(file) { try report() }
+    }
+
+    private func report() throws {
+        let reader = try RunReader(path: file)
         defer { try? reader.close() }
         let report = try RunReport(reader: reader)
 

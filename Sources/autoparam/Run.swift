@@ -53,6 +53,9 @@ struct Run: ParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @Flag(name: .customLong("allow-large"), help: "Accept a job beyond the size limits (docs/limits.md): images, population, replicates, KCs, steps, memory.")
+    var allowLarge = false
+
     func validate() throws {
         if resume && force { throw ValidationError("--resume and --force contradict each other: choose one") }
         if let replicates, replicates < 1 { throw ValidationError("--replicates must be at least 1, found \(replicates)") }
@@ -69,7 +72,7 @@ struct Run: ParsableCommand {
         if let output { sets.append("output=\(output)") }
         var experiment: Experiment
         do {
-            experiment = try ExperimentLoader.load(path: file, overrides: sets, dataPath: data)
+            experiment = try ExperimentLoader.load(path: file, overrides: sets, dataPath: data, allowLarge: allowLarge)
         } catch {
             throw BadInput("\(error)")
         }
@@ -94,8 +97,9 @@ struct Run: ParsableCommand {
                                              stop: stop)
         } catch let error as RunnerError {
             switch error {
-            case .outputExists, .nothingToResume, .resumeMismatch, .dataset: throw BadInput(error.description)
-            case .replicateFailed: throw error
+            case .outputExists, .nothingToResume, .resumeMismatch, .dataset, .locked, .unreadableRunFile:
+                throw BadInput(error.description)
+            case .replicateFailed, .createFailed: throw error
             }
         }
         print("run file     \(summary.output)")
@@ -111,6 +115,7 @@ struct Run: ParsableCommand {
             if let threads { resumeCommand += " --threads \(threads)" }
             if let output { resumeCommand += " --output \(output)" }
             if let data { resumeCommand += " --data \(data)" }
+            if allowLarge { resumeCommand += " --allow-large" }
             if let spec { resumeCommand += " " + spec.commandLine.joined(separator: " ") }
             printError("interrupted: the run file holds every completed tournament. Continue with:\n  \(resumeCommand)")
             throw ExitCode(130)

@@ -24,10 +24,13 @@ struct Validate: ParsableCommand {
     @Option(help: ArgumentHelp("Images: a CSV in the seed's format, in place of the experiment's data file (an embedded dataset becomes this CSV, labelled by the seed's rotation).", valueName: "file"))
     var data: String?
 
+    @Flag(name: .customLong("allow-large"), help: "Accept a job beyond the size limits (docs/limits.md), as `run --allow-large` would.")
+    var allowLarge = false
+
     func run() throws {
         let experiment: Experiment
         do {
-            experiment = try ExperimentLoader.load(path: file, overrides: overrides, dataPath: data)
+            experiment = try ExperimentLoader.load(path: file, overrides: overrides, dataPath: data, allowLarge: allowLarge)
         } catch let error as ExperimentError {
             throw BadInput(error.description)
         }

@@ -104,8 +104,8 @@ final class ClusterMergeTests: XCTestCase {
         try file.root.setAttribute("format_version", Int64(2))
         try file.close()
         assertMergeError([path("a.h5"), path("b.h5")], output: path("m.h5"),
-                         .unreadable(path("b.h5"), "run file: run file format version 2 is not supported (this build reads 1)"),
-                         "\(path("b.h5")) cannot be merged: run file: run file format version 2 is not supported (this build reads 1)")
+                         .unreadable(path("b.h5"), "run file format version 2 is not supported (this build reads 1): read it with the autoparam version that wrote it"),
+                         "\(path("b.h5")) cannot be merged: run file format version 2 is not supported (this build reads 1): read it with the autoparam version that wrote it")
         try assertFiles(["a.h5", "b.h5"])
     }
 
@@ -168,8 +168,8 @@ final class ClusterMergeTests: XCTestCase {
         XCTAssertThrowsError(try RunMerger.merge(parts: [path("a.h5"), path("notes.txt")], output: path("m.h5"))) { error in
             XCTAssertTrue("\(error)".hasPrefix("\(path("notes.txt")) cannot be merged: "), "\(error)")
         }
-        assertMergeError([path("a.h5"), path("gone.h5")], output: path("m.h5"), .unreadable(path("gone.h5"), "no such file"),
-                         "\(path("gone.h5")) cannot be merged: no such file")
+        assertMergeError([path("a.h5"), path("gone.h5")], output: path("m.h5"), .unreadable(path("gone.h5"), "no such file: check the path"),
+                         "\(path("gone.h5")) cannot be merged: no such file: check the path")
         try assertFiles(["a.h5", "notes.txt"])
     }
 

@@ -310,7 +310,7 @@ final class ExperimentTests: XCTestCase {
     func temporaryCSV(images: Int) throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("experiment-\(UUID()).csv")
         let row = Array(repeating: "0", count: 784).joined(separator: ",")
-        try Array(repeating: row, count: images).joined(separator: "\n").appending("\n").write(to: url, atomically: true, encoding: .utf8)
+        try Array(repeating: row, count: images).joined(separator: "\n").appending("\n").write(to: url, atomically: false, encoding: .utf8)
         addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         return url.path
     }

@@ -190,7 +190,7 @@ final class GeNNExportTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("replicate 1 has no committed evaluations"), "\($0)")
         }
         XCTAssertThrowsError(try GeNNRunExport.make(runFile: path + ".missing")) {
-            XCTAssertTrue("\($0)".hasPrefix("no run file at "), "\($0)")
+            XCTAssertTrue("\($0)".hasPrefix("no run file at ") || "\($0)".contains("cannot be read"), "\($0)")
         }
     }
 

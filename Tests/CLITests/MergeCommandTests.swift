@@ -55,7 +55,7 @@ final class MergeCommandTests: CLITestCase {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let text = try String(contentsOf: packageRoot.appendingPathComponent("experiments/quickstart.yaml"), encoding: .utf8)
             try text.replacingOccurrences(of: "output: runs/quickstart.h5", with: "output: runs/exp.h5")
-                .write(toFile: dir + "/exp.yaml", atomically: true, encoding: .utf8)
+                .write(toFile: dir + "/exp.yaml", atomically: false, encoding: .utf8)
             for (arguments, env) in [([], [:]), (["--shard", "0/2"], [:]), (["--shard", "env/2"], ["SLURM_ARRAY_TASK_ID": "1"]),
                                      (["--replicates-only", "1"], [:])] as [([String], [String: String])] {
                 let r = try autoparam(["run", "exp.yaml"] + arguments + sets, in: dir, environment: env)
@@ -154,7 +154,7 @@ final class MergeCommandTests: CLITestCase {
         XCTAssertEqual(r.stderr, "error: other-seed.h5 is not from the same experiment as runs/exp.shard-0-of-2.h5: master seed 2, not 1\n")
 
         let text = try String(contentsOfFile: dir + "/exp.yaml", encoding: .utf8)
-        try (text + "# edited\n").write(toFile: dir + "/edited.yaml", atomically: true, encoding: .utf8)
+        try (text + "# edited\n").write(toFile: dir + "/edited.yaml", atomically: false, encoding: .utf8)
         r = try Self.autoparam(["run", "edited.yaml", "--shard", "1/2", "--output", "edited.h5"] + Self.sets, in: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
         r = try Self.autoparam(["merge", "runs/exp.shard-0-of-2.h5", "edited.h5", "--output", "bad.h5"], in: dir)

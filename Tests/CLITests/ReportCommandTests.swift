@@ -45,14 +45,14 @@ final class ReportCommandTests: CLITestCase {
         let r = try autoparam(["report", "missing.h5"])
         XCTAssertEqual(r.status, 2)
         XCTAssertEqual(r.stdout, "")
-        XCTAssertEqual(r.stderr, "error: missing.h5: no such run file\n")
+        XCTAssertEqual(r.stderr, "error: missing.h5 cannot be read: no such file: check the path\n")
     }
 
     func testAFileThatIsNotARunFileExitsTwo() throws {
-        try "not hdf5\n".write(to: workDirectory.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        try "not hdf5\n".write(to: workDirectory.appendingPathComponent("notes.txt"), atomically: false, encoding: .utf8)
         let r = try autoparam(["report", "notes.txt"])
         XCTAssertEqual(r.status, 2)
-        XCTAssertTrue(r.stderr.hasPrefix("error: notes.txt: cannot be read as an autoparam run file"), r.stderr)
+        XCTAssertEqual(r.stderr, "error: notes.txt cannot be read: it is not an HDF5 file: give the path of a run file (.h5) written by autoparam run\n")
     }
 
     func testNoArgumentExitsTwo() throws {

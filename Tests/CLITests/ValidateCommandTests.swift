@@ -5,7 +5,7 @@ import XCTest
 /// every problem on stderr and exit 2, and never a file written.
 final class ValidateCommandTests: CLITestCase {
     func write(_ name: String, _ text: String) throws {
-        try text.write(to: workDirectory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        try text.write(to: workDirectory.appendingPathComponent(name), atomically: false, encoding: .utf8)
     }
 
     /// Every file now in the work directory (to check that nothing was written).
@@ -30,7 +30,7 @@ final class ValidateCommandTests: CLITestCase {
     func testEveryExampleExperimentValidates() throws {
         let csv = workDirectory.appendingPathComponent("seed.csv")
         try (Array(repeating: Array(repeating: "0", count: 784).joined(separator: ","), count: 80).joined(separator: "\n") + "\n")
-            .write(to: csv, atomically: true, encoding: .utf8)
+            .write(to: csv, atomically: false, encoding: .utf8)
         for name in ["quickstart", "seed-original", "seed-corrected", "harvey"] {
             let path = Self.packageRoot.appendingPathComponent("experiments/\(name).yaml").path
             let r = try autoparam(["validate", path] + (name == "seed-original" ? ["--data", "seed.csv"] : []))

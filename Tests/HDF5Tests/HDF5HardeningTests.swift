@@ -156,7 +156,7 @@ final class HDF5OpeningErrorTests: XCTestCase {
         XCTAssertEqual(openingError(folder)?.description, "\(folder) is a directory")
 
         let text = directory.path("notes.txt")
-        try String(repeating: "not hdf5\n", count: 200).write(toFile: text, atomically: true, encoding: .utf8)
+        try String(repeating: "not hdf5\n", count: 200).write(toFile: text, atomically: false, encoding: .utf8)
         XCTAssertEqual(openingError(text)?.kind, .notHDF5)
         XCTAssertEqual(openingError(text)?.description, "\(text) is not an HDF5 file")
 

@@ -281,7 +281,7 @@ final class HDF5FileTests: XCTestCase {
         }
         // Not an HDF5 file.
         let text = directory.path("text.h5")
-        try "not hdf5".write(toFile: text, atomically: true, encoding: .utf8)
+        try "not hdf5".write(toFile: text, atomically: false, encoding: .utf8)
         XCTAssertThrowsError(try HDF5File.open(path: text)) { error in
             XCTAssertEqual("\(error)", "\(text) is not an HDF5 file")
             XCTAssertTrue((error as? HDF5Error)?.stackDescription.contains("signature") ?? false, "\(error)")

@@ -34,6 +34,10 @@ public enum RunFileKillProbe {
         /// The recorder's settings, except 1024-entry chunk-index nodes (33 KiB, several pages)
         /// and no page alignment (experiment: torn node writes).
         case largeIndexNodes = "large-index-nodes"
+        /// Production, but resume does not re-encode torn tail chunks (checksum experiment).
+        case noTailRepair = "no-tail-repair"
+        /// Production without Fletcher-32 checksums (the layout before checksums).
+        case noChecksums = "no-checksums"
 
         var durability: RunFileDurability {
             switch self {
@@ -52,6 +56,14 @@ public enum RunFileKillProbe {
                 durability.storage = .smallChunks
                 durability.chunkIndexHalfNode = nil
                 durability.alignment = nil
+                return durability
+            case .noTailRepair:
+                var durability = RunFileDurability.production
+                durability.repairTailChunks = false
+                return durability
+            case .noChecksums:
+                var durability = RunFileDurability.production
+                durability.storage = RunFileStorage.production.withoutChecksums
                 return durability
             case .largeIndexNodes:
                 var durability = RunFileDurability.production

@@ -150,7 +150,7 @@ def test_bad_choices_exit_2(export_bin, run_file, args, message):
 def test_missing_file_exits_2(export_bin, tmp_path):
     result = export(export_bin, tmp_path / "nothing.h5")
     assert result.returncode == 2
-    assert "no run file at" in result.stderr
+    assert "nothing.h5 cannot be read: no such file: check the path" in result.stderr
 
 
 def test_not_a_run_file_exits_2(export_bin, tmp_path):
@@ -158,7 +158,7 @@ def test_not_a_run_file_exits_2(export_bin, tmp_path):
     path.write_text("not hdf5")
     result = export(export_bin, path)
     assert result.returncode == 2
-    assert "not a readable autoparam run file" in result.stderr
+    assert "text.h5 cannot be read: it is not an HDF5 file" in result.stderr
 
 
 def test_weights_of_a_run_without_weights_exit_2(export_bin, make_run, tmp_path):

@@ -61,7 +61,7 @@ public struct GeNNRunExport: Sendable {
         do {
             reader = try RunReader(path: path)
         } catch {
-            throw GeNNExportError("\(path) is not a readable autoparam run file: \(error)")
+            throw GeNNExportError(RunFileProblem.describe(error, path: path))
         }
         defer { try? reader.close() }
         let layout = reader.layout
