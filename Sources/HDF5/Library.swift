@@ -73,9 +73,12 @@ enum Library {
     }
 
     /// The exit handler: see the type's documentation. Leaves the lock held on purpose.
-    private static func terminate() {
+    /// Idempotent: a second call (the handler after an explicit ``HDF5Library/shutDown()``)
+    /// finds the library terminated and does nothing more.
+    fileprivate static func terminate() {
         let state = self.state
         pthread_mutex_lock(state.mutex)
+        if state.terminated { return }
         state.terminated = true
         _ = H5close()
     }
@@ -174,4 +177,14 @@ final class Handle: @unchecked Sendable {
         }
         if let stack, result < 0 { throw HDF5Error(operation: operation(), entries: stack) }
     }
+}
+
+/// Process-wide control of the HDF5 library.
+public enum HDF5Library {
+    /// Closes the library now, as the exit handler would: waits for any HDF5 call in progress,
+    /// flushes and closes whatever is still open, and makes every later call wait forever.
+    ///
+    /// For a program that ends with `_exit` (no exit handlers): call this first, so that files
+    /// left open are still flushed. Safe to call more than once.
+    public static func shutDown() { Library.terminate() }
 }

@@ -40,12 +40,13 @@ enum Entry {
         do {
             var command = try AutoparamCommand.parseAsRoot(joiningNegativeNumbers(arguments))
             try command.run()
+            endProcess(0)
         } catch let error as BadInput {
             printError("error: \(error.message)")
             if verboseErrors, let detail = error.detail { printError(detail) }
-            exit(2)
+            endProcess(2)
         } catch let code as ExitCode {
-            exit(code.rawValue)
+            endProcess(code.rawValue)
         } catch let error as HDF5Error {
             // Reading a run file is wrapped by readingRunFile (exit 2); what reaches here failed
             // while running: writing, a full disk, an I/O error.
@@ -62,7 +63,7 @@ enum Entry {
                 // One style: ArgumentParser says "Error: …"; every other message says "error: …".
                 let text = message.hasPrefix("Error: ") ? "error: " + message.dropFirst("Error: ".count) : message
                 printError(text.hasPrefix("error:") ? text : "error: \(text)")
-                exit(2)
+                endProcess(2)
             }
             // Our own errors print their description ("error: Error: …" was ArgumentParser's
             // wording of a non-parser error).
@@ -72,6 +73,22 @@ enum Entry {
             exitAfterFailure(1)
         }
     }
+}
+
+/// Ends the process once a command is done, without the exit-time destructors.
+///
+/// Why not `exit()`: it runs the shared libraries' destructors on the calling thread while
+/// libdispatch's worker threads (the evaluation pool, the signal sources) may still be winding
+/// down, and a worker's thread-local cleanup (`_dispatch_cache_cleanup`) racing those
+/// destructors corrupted the heap: "double free or corruption (fasttop)" in about 1 of 150
+/// runs on a loaded machine, often with exit status 0 (core dumps: the crashing thread in
+/// `_libdispatch_tsd_cleanup`, the main thread in `_dl_fini`). Every file is closed by then;
+/// the HDF5 library is shut down explicitly (flushing anything still open), every C stream is
+/// flushed, and `_exit` ends all threads at once.
+func endProcess(_ code: Int32) -> Never {
+    HDF5Library.shutDown()
+    fflush(nil)
+    _exit(code)
 }
 
 /// Ends the process after a failure while running, without the exit handlers.
