@@ -120,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "autoparam-bench",
             dependencies: [
-                "MushroomBodyModel", "ExperimentFiles", "RunFile", "Runner", "Spiking", "HDF5",
+                "MushroomBodyModel", "ExperimentFiles", "RunFile", "Runner", "Spiking", "Randomness", "HDF5",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath

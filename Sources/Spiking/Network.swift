@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Randomness
 
 /// A spiking network simulated with GeNN's semantics and order of a step (GeNN 4's for the
@@ -49,6 +54,10 @@ public final class Network {
     /// The fewest SIMD16 chunks (16 neurons each) a thread is given: below about 64 neurons
     /// a block's work is shorter than the barrier that ends it.
     public static let minimumChunksPerBlock = 4
+    /// When true, ``step(using:)`` adds its time to ``profile`` (two clock reads a step).
+    public var isProfiling = false
+    /// Where the steps' time went, while ``isProfiling``.
+    public private(set) var profile = StepProfile()
     /// How the blocked populations are split, built at the first step after a change.
     var blockPlan: BlockPlan?
     private var team: WorkerTeam?
@@ -129,17 +138,21 @@ public final class Network {
     /// population order, each blocked population's spikes in neuron order and the update of
     /// the others (Poisson, with its draws in neuron order, and integrate-and-fire).
     public func step(using rng: inout some RandomNumberGenerator) {
+        let stepStart = isProfiling ? StepProfile.now() : 0
         let t = timeMs(ofStep: stepIndex)
         let plan = preparedBlockPlan()
         plan.refresh(from: self, tMs: t)
         for (gi, g) in synapseGroups.enumerated() where !plan.deliveredInBlocks[gi] { deliverPresynapticSpikes(g, tMs: t) }
         for g in synapseGroups { applyPostsynapticLearning(g, tMs: t) }
+        let blockStart = isProfiling ? StepProfile.now() : 0
         if let team { team.perform() } else { updateBlocks(participant: 0) }
+        let blockEnd = isProfiling ? StepProfile.now() : 0
         for p in populations.indices {
             let k = plan.blockedIndex[p]
             if k >= 0 { mergeBlocks(plan.populations[k], tMs: t) } else { updateNeurons(p, tMs: t, using: &rng) }
         }
         stepIndex += 1
+        if isProfiling { profile.add(stepStart: stepStart, blockStart: blockStart, blockEnd: blockEnd, end: StepProfile.now()) }
     }
 
     /// Threads the current structure can use: the most blocks of any population.
@@ -251,5 +264,31 @@ public final class Network {
         case .traubMiles, .lif:
             preconditionFailure("\(pop.name): TraubMiles and LIF populations are updated in blocks (NeuronBlocks.swift)")
         }
+    }
+}
+
+/// Wall time of a network's steps, split into the block phase (shared among the threads)
+/// and the rest (on the calling thread): with one thread, the rest over the whole bounds
+/// what more threads can gain (Amdahl).
+public struct StepProfile: Sendable, Hashable {
+    /// Steps profiled.
+    public var steps = 0
+    /// Seconds in the block phase, the barrier's waits included.
+    public var blockSeconds = 0.0
+    /// Seconds in the rest of the steps: synapse groups with individual weights, STDP,
+    /// Poisson and integrate-and-fire updates, the spike merge.
+    public var serialSeconds = 0.0
+
+    mutating func add(stepStart: UInt64, blockStart: UInt64, blockEnd: UInt64, end: UInt64) {
+        steps += 1
+        blockSeconds += Double(blockEnd &- blockStart) * 1e-9
+        serialSeconds += Double((blockStart &- stepStart) &+ (end &- blockEnd)) * 1e-9
+    }
+
+    /// A monotonic clock, ns.
+    static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 }

@@ -5,6 +5,7 @@ import RunFile
 import Datasets
 import Foundation
 import Runner
+import Randomness
 import Spiking
 
 /// Release-build benchmarks. Run: `swift run -c release autoparam-bench <subcommand>`.
@@ -108,6 +109,26 @@ struct Threads: ParsableCommand {
     @Option(help: "Rounds (each runs every thread count once, in order).") var rounds = 3
     @Option(help: "Images of the protocol (the first ones of the data).") var images = 80
     @Option(help: "A CSV in the seed's format (default: the embedded dataset).") var data: String?
+    @Flag(help: "Also split each count's wall time into the block phase (shared) and the rest (one thread).") var profile = false
+
+    /// The seed protocol's steps (stimulus and blank of every image, teacher on) with the
+    /// network's step profile on.
+    static func profile(_ p: MushroomBodyParameters, _ images: PresentedImages, threads: Int) -> StepProfile {
+        let tree = SeedTree(1)
+        let body = MushroomBody(parameters: p, pnCount: images.pixelsPerImage, dnCount: 4, variant: .seed, seed: tree)
+        let net = body.network
+        net.threads = threads
+        net.isProfiling = true
+        var poisson = tree.child("poisson").generator()
+        for i in 0..<images.count {
+            body.setTeacher(label: images.labels[i])
+            body.present(images.image(i))
+            net.run(steps: p.stimulusSteps, using: &poisson)
+            body.present(Optional<[UInt8]>.none)
+            net.run(steps: p.blankSteps, using: &poisson)
+        }
+        return net.profile
+    }
 
     func run() throws {
         var all = try data.map { try CSVImageLoader.load(path: $0) } ?? EmbeddedDataset.generate(count: 80, seed: 1)
@@ -135,6 +156,16 @@ struct Threads: ParsableCommand {
             for (i, t) in threads.enumerated() {
                 print(String(format: "kc_count %5d, %d thread%@: %.2f s wall (best of %d), %.2f s CPU, %.3f × the %d-thread time",
                              k, t, t == 1 ? "" : "s", bestWall[i], rounds, cpuAtBest[i], bestWall[i] / bestWall[0], threads[0]))
+            }
+            if profile {
+                for t in threads {
+                    let s = Self.profile(p, presented, threads: t)
+                    let total = s.blockSeconds + s.serialSeconds
+                    print(String(format: "  profile, %d thread%@: block phase %.2f s, the rest %.2f s (%.1f %% of %.2f s); "
+                                 + "with the rest on one thread, 2 threads can reach at best %.3f × and 3 threads %.3f ×",
+                                 t, t == 1 ? "" : "s", s.blockSeconds, s.serialSeconds, s.serialSeconds / total * 100, total,
+                                 (s.serialSeconds + s.blockSeconds / 2) / total, (s.serialSeconds + s.blockSeconds / 3) / total))
+                }
             }
         }
     }
