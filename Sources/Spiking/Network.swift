@@ -54,6 +54,17 @@ public final class Network {
     /// The fewest SIMD16 chunks (16 neurons each) a thread is given: below about 64 neurons
     /// a block's work is shorter than the barrier that ends it.
     public static let minimumChunksPerBlock = 4
+    /// When true (the default), a network with several threads checks now and then that
+    /// they pay: every 8192 steps it times 128 steps with the team and 128 with the calling
+    /// thread running every block itself, and keeps the faster for the rest of the cycle. On
+    /// a machine whose cores are busy with other work, a step that must wait for a second
+    /// thread to be scheduled can be many times slower than one thread alone. Results are
+    /// the same either way (who runs a block does not change what it computes).
+    public var adaptsToLoad = true
+    /// Whether the current steps run on the team (false: on the calling thread alone, after
+    /// ``adaptsToLoad`` found that faster).
+    public var isUsingThreads: Bool { team != nil && tuning.usesTeam }
+    private var tuning = ThreadTuning()
     /// When true, ``step(using:)`` adds its time to ``profile`` (two clock reads a step).
     public var isProfiling = false
     /// Where the steps' time went, while ``isProfiling``.
@@ -144,9 +155,15 @@ public final class Network {
         plan.refresh(from: self, tMs: t)
         for (gi, g) in synapseGroups.enumerated() where !plan.deliveredInBlocks[gi] { deliverPresynapticSpikes(g, tMs: t) }
         for g in synapseGroups { applyPostsynapticLearning(g, tMs: t) }
-        let blockStart = isProfiling ? StepProfile.now() : 0
-        if let team { team.perform() } else { updateBlocks(participant: 0) }
-        let blockEnd = isProfiling ? StepProfile.now() : 0
+        let timing = isProfiling || (team != nil && adaptsToLoad && tuning.isMeasuring)
+        let blockStart = timing ? StepProfile.now() : 0
+        if let team, tuning.usesTeam || !adaptsToLoad {
+            team.perform()
+        } else {
+            for participant in 0..<plan.maximumBlocks { updateBlocks(participant: participant) }
+        }
+        let blockEnd = timing ? StepProfile.now() : 0
+        if team != nil && adaptsToLoad { tuning.advance(blockNanoseconds: blockEnd &- blockStart) }
         for p in populations.indices {
             let k = plan.blockedIndex[p]
             if k >= 0 { mergeBlocks(plan.populations[k], tMs: t) } else { updateNeurons(p, tMs: t, using: &rng) }
@@ -176,6 +193,7 @@ public final class Network {
     }
 
     private func discardBlockPlan() {
+        tuning = ThreadTuning()
         team?.stop()
         team = nil
         blockPlan = nil
@@ -290,5 +308,26 @@ public struct StepProfile: Sendable, Hashable {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+}
+
+/// ``Network/adaptsToLoad``: a cycle of 8192 steps, the first 128 timed on the team, the
+/// next 128 on the calling thread alone, the rest on whichever was faster.
+struct ThreadTuning {
+    static let cycle = 8192, window = 128
+    private var step = 0
+    private var teamNanoseconds: UInt64 = 0, soloNanoseconds: UInt64 = 0
+    private var teamIsFaster = true
+
+    /// Whether this step's block phase runs on the team.
+    var usesTeam: Bool { step < Self.window || (step >= 2 * Self.window && teamIsFaster) }
+    /// Whether this step's block phase is timed.
+    var isMeasuring: Bool { step < 2 * Self.window }
+
+    mutating func advance(blockNanoseconds: UInt64) {
+        if step < Self.window { teamNanoseconds &+= blockNanoseconds } else if step < 2 * Self.window { soloNanoseconds &+= blockNanoseconds }
+        step += 1
+        if step == 2 * Self.window { teamIsFaster = teamNanoseconds <= soloNanoseconds }
+        if step == Self.cycle { self = ThreadTuning() }
     }
 }

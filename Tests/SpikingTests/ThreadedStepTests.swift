@@ -87,6 +87,7 @@ final class ThreadedStepTests: XCTestCase {
 
     private func run(_ net: Network, threads: Int, steps: Int, between: (Network, Int) -> Void = { _, _ in }) -> Outcome {
         net.threads = threads
+        net.adaptsToLoad = false  // always on the team, however busy the machine
         var rng = Xoshiro256StarStar(seed: 11)
         for k in 0..<steps {
             net.step(using: &rng)
@@ -153,6 +154,17 @@ final class ThreadedStepTests: XCTestCase {
         XCTAssertEqual(one.failure?.population, "KC")
         XCTAssertEqual(one.failure?.neuron, 250)
         for threads in [2, 3] { XCTAssertEqual(run(exploding(), threads: threads, steps: 50), one, "\(threads) threads") }
+    }
+
+    func testAdaptingToLoadChangesNothing() {
+        // 9000 steps: a whole cycle of the tuner (team, one thread, the faster) and the next.
+        let one = run(seedNetwork(), threads: 1, steps: 9000)
+        let net = seedNetwork()
+        net.threads = 2
+        net.adaptsToLoad = true
+        var rng = Xoshiro256StarStar(seed: 11)
+        net.run(steps: 9000, using: &rng)
+        XCTAssertEqual(outcome(net, rng), one)
     }
 
     func testSmallPopulationsAreNotSplitBelowTheMinimumBlock() {
