@@ -28,14 +28,21 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
     ],
     targets: [
         // MARK: - Libraries with no file formats
 
         /// Seeded pseudo-random generators and the seed tree (master → replicate → evaluation).
         .target(name: "Randomness", exclude: ["README.md"], swiftSettings: fastMath),
-        /// The spiking-network simulator with GeNN 4 semantics (docs/model.md).
-        .target(name: "Spiking", dependencies: ["Randomness"], exclude: ["README.md"], swiftSettings: fastMath),
+        /// The spiking-network simulator with GeNN 4 semantics (docs/model.md); its steps can be
+        /// shared among threads (swift-atomics for the barrier) with bit-identical results.
+        .target(
+            name: "Spiking",
+            dependencies: ["Randomness", .product(name: "Atomics", package: "swift-atomics")],
+            exclude: ["README.md"],
+            swiftSettings: fastMath
+        ),
         /// Genes, priors and the microbial genetic algorithm, generic over the fitness function.
         .target(name: "Evolution", dependencies: ["Randomness"], exclude: ["README.md"], swiftSettings: fastMath),
         /// zlib from the system (Debian's zlib1g-dev), to read gzip-compressed IDX files.
@@ -113,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "autoparam-bench",
             dependencies: [
-                "MushroomBodyModel", "ExperimentFiles", "RunFile", "Runner", "Spiking", "HDF5",
+                "MushroomBodyModel", "ExperimentFiles", "RunFile", "Runner", "Spiking", "Randomness", "HDF5",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath

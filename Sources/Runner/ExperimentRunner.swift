@@ -192,7 +192,9 @@ public enum ExperimentRunner {
                                          progress: progress)
             let point = resumePoints[r]
             group.enter()
+            pool.clientStarted()
             let thread = Thread {
+                defer { pool.clientFinished() }
                 let clock = Date()
                 let result: Result<RunSummary.Replicate, Error>
                 do {

@@ -48,8 +48,8 @@ struct ReplicateRunner: Sendable {
                            recordFinalWeights: experiment.record.finalWeights)
     }
 
-    /// Evaluate `genotype` as row `row`.
-    func evaluate(_ genotype: Genotype, row: Int) -> EvaluationResult {
+    /// Evaluate `genotype` as row `row` on `threads` threads (the result does not depend on them).
+    func evaluate(_ genotype: Genotype, row: Int, threads: Int = 1) -> EvaluationResult {
         let seed = seeds.evaluation(replicate: replicate, row: row)
         let parameters: MushroomBodyParameters
         do {
@@ -58,7 +58,8 @@ struct ReplicateRunner: Sendable {
             // Gene names are validated with the experiment; this cannot happen for a valid one.
             preconditionFailure("genotype does not fit the experiment: \(error)")
         }
-        let result = Evaluator.evaluate(parameters: parameters, training: training, test: test, settings: settings, seed: seed)
+        let result = Evaluator.evaluate(parameters: parameters, training: training, test: test, settings: settings, seed: seed,
+                                            threads: threads)
         progress.evaluated()
         return result
     }
@@ -101,7 +102,7 @@ struct ReplicateRunner: Sendable {
         } else {
             rng = seeds.gaGenerator(replicate: replicate)
             let population = MicrobialGA.initialPopulation(genes: genes, size: size, using: &rng)
-            let results = pool.map(size) { slot in evaluate(population[slot], row: slot) }
+            let results = pool.map(size) { slot, threads in evaluate(population[slot], row: slot, threads: threads) }
             ga = try MicrobialGA(configuration: config, genes: genes, population: population, fitness: results.map(\.fitness))
             rows = Array(0..<size)
             let records = (0..<size).map { record(results[$0], genotype: population[$0], row: $0, tournament: -1, slot: $0) }
@@ -114,7 +115,7 @@ struct ReplicateRunner: Sendable {
             let t = ga.tournamentsCompleted
             let plan = ga.planTournament(using: &rng)
             let row = size + t
-            let result = pool.run { evaluate(plan.child, row: row) }
+            let result = pool.run(alongside: 1) { threads in evaluate(plan.child, row: row, threads: threads) }
             let stats = try ga.complete(plan, childFitness: result.fitness)
             rows[plan.loser] = row
             let evaluation = record(result, genotype: plan.child, row: row, tournament: t, slot: plan.loser)

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Randomness
 
 /// A spiking network simulated with GeNN's semantics and order of a step (GeNN 4's for the
@@ -34,11 +39,47 @@ public final class Network {
     private var incoming: [[Int]] = []
     private var sources: [[Int]] = []
 
+    /// Threads that share each step (≥ 1, default 1). The TraubMiles and LIF populations are
+    /// split into blocks of whole SIMD16 chunks, one per thread, at least
+    /// ``minimumChunksPerBlock`` chunks each (smaller populations use fewer threads; a network
+    /// with none large enough runs on the calling thread alone). Results, spikes included,
+    /// are bit-identical for any count (NeuronBlocks.swift says why). The worker threads
+    /// start at the first step and live as long as the network, sleeping when it is idle.
+    public var threads = 1 {
+        didSet {
+            precondition(threads >= 1, "threads must be at least 1")
+            if threads != oldValue { discardBlockPlan() }
+        }
+    }
+    /// The fewest SIMD16 chunks (16 neurons each) a thread is given: below about 64 neurons
+    /// a block's work is shorter than the barrier that ends it.
+    public static let minimumChunksPerBlock = 4
+    /// When true (the default), a network with several threads checks now and then that
+    /// they pay: every 8192 steps it times 128 steps with the team and 128 with the calling
+    /// thread running every block itself, and keeps the faster for the rest of the cycle. On
+    /// a machine whose cores are busy with other work, a step that must wait for a second
+    /// thread to be scheduled can be many times slower than one thread alone. Results are
+    /// the same either way (who runs a block does not change what it computes).
+    public var adaptsToLoad = true
+    /// Whether the current steps run on the team (false: on the calling thread alone, after
+    /// ``adaptsToLoad`` found that faster).
+    public var isUsingThreads: Bool { team != nil && tuning.usesTeam }
+    private var tuning = ThreadTuning()
+    /// When true, ``step(using:)`` adds its time to ``profile`` (two clock reads a step).
+    public var isProfiling = false
+    /// Where the steps' time went, while ``isProfiling``.
+    public private(set) var profile = StepProfile()
+    /// How the blocked populations are split, built at the first step after a change.
+    var blockPlan: BlockPlan?
+    private var team: WorkerTeam?
+
     /// An empty network with time step `dtMs` (ms, > 0).
     public init(dtMs: Float = 0.1) {
         precondition(dtMs > 0 && dtMs.isFinite, "dt must be a positive number of ms")
         self.dtMs = dtMs
     }
+
+    deinit { team?.stop() }
 
     /// Time of step k, ms, computed as GeNN does: Float(k) × Float(dt).
     @inlinable public func timeMs(ofStep k: Int) -> Float { Float(k) * dtMs }
@@ -48,6 +89,7 @@ public final class Network {
     public func addPopulation(name: String, size: Int, model: NeuronModel) -> Int {
         populations.append(NeuronPopulation(name: name, size: size, model: model, dtMs: dtMs))
         incoming.append([]); sources.append([])
+        discardBlockPlan()
         return populations.count - 1
     }
 
@@ -61,6 +103,7 @@ public final class Network {
                              weights: weights, rule: rule, postsynaptic: postsynaptic, dtMs: dtMs)
         synapseGroups.append(g)
         incoming[target].append(synapseGroups.count - 1)
+        discardBlockPlan()
         return synapseGroups.count - 1
     }
 
@@ -70,6 +113,7 @@ public final class Network {
         precondition(magnitudes.count == populations[target].size, "\(name): one magnitude per target neuron")
         currentSources.append(CurrentSource(name: name, target: target, magnitudes: magnitudes))
         sources[target].append(currentSources.count - 1)
+        discardBlockPlan()
         return currentSources.count - 1
     }
 
@@ -97,12 +141,62 @@ public final class Network {
     }
 
     /// Advance one time step (see the type's documentation for the order).
+    ///
+    /// The work is arranged for ``threads``, without changing any result: on the calling
+    /// thread, the deliveries of the individual-weight groups and the postsynaptic learning;
+    /// then the block phase on every thread (the global-weight deliveries onto, and the
+    /// neuron updates of, the TraubMiles and LIF populations); then on the calling thread, in
+    /// population order, each blocked population's spikes in neuron order and the update of
+    /// the others (Poisson, with its draws in neuron order, and integrate-and-fire).
     public func step(using rng: inout some RandomNumberGenerator) {
+        let stepStart = isProfiling ? StepProfile.now() : 0
         let t = timeMs(ofStep: stepIndex)
-        for g in synapseGroups { deliverPresynapticSpikes(g, tMs: t) }
+        let plan = preparedBlockPlan()
+        plan.refresh(from: self, tMs: t)
+        for (gi, g) in synapseGroups.enumerated() where !plan.deliveredInBlocks[gi] { deliverPresynapticSpikes(g, tMs: t) }
         for g in synapseGroups { applyPostsynapticLearning(g, tMs: t) }
-        for p in populations.indices { updateNeurons(p, tMs: t, using: &rng) }
+        let timing = isProfiling || (team != nil && adaptsToLoad && tuning.isMeasuring)
+        let blockStart = timing ? StepProfile.now() : 0
+        if let team, tuning.usesTeam || !adaptsToLoad {
+            team.perform()
+        } else {
+            for participant in 0..<plan.maximumBlocks { updateBlocks(participant: participant) }
+        }
+        let blockEnd = timing ? StepProfile.now() : 0
+        if team != nil && adaptsToLoad { tuning.advance(blockNanoseconds: blockEnd &- blockStart) }
+        for p in populations.indices {
+            let k = plan.blockedIndex[p]
+            if k >= 0 { mergeBlocks(plan.populations[k], tMs: t) } else { updateNeurons(p, tMs: t, using: &rng) }
+        }
         stepIndex += 1
+        if isProfiling { profile.add(stepStart: stepStart, blockStart: blockStart, blockEnd: blockEnd, end: StepProfile.now()) }
+    }
+
+    /// Threads the current structure can use: the most blocks of any population.
+    public var threadsInUse: Int { preparedBlockPlan().maximumBlocks }
+
+    /// Synapse groups onto population `p` and current sources into it, in creation order.
+    func incomingGroups(of p: Int) -> [Int] { incoming[p] }
+    func sourceIndices(of p: Int) -> [Int] { sources[p] }
+
+    private func preparedBlockPlan() -> BlockPlan {
+        if let blockPlan { return blockPlan }
+        let plan = BlockPlan(network: self, participants: threads, minimumChunksPerBlock: Self.minimumChunksPerBlock)
+        blockPlan = plan
+        let participants = plan.maximumBlocks
+        if participants > 1 {
+            team = WorkerTeam(participants: participants) { [unowned(unsafe) self] participant in
+                self.updateBlocks(participant: participant)
+            }
+        }
+        return plan
+    }
+
+    private func discardBlockPlan() {
+        tuning = ThreadTuning()
+        team?.stop()
+        team = nil
+        blockPlan = nil
     }
 
     // MARK: - Neuron update
@@ -136,7 +230,7 @@ public final class Network {
         }
     }
 
-    private func emit(_ pop: NeuronPopulation, _ i: Int, tMs: Float) {
+    func emit(_ pop: NeuronPopulation, _ i: Int, tMs: Float) {
         pop.spikes.append(Int32(i))
         pop.lastSpikeTimeMs[i] = tMs
         pop.spikeCount += 1
@@ -146,7 +240,7 @@ public final class Network {
         }
     }
 
-    private func noteFailure(_ pop: NeuronPopulation, neuron: Int, variable: String) {
+    func noteFailure(_ pop: NeuronPopulation, neuron: Int, variable: String) {
         if firstNumericalFailure == nil {
             firstNumericalFailure = NumericalFailure(population: pop.name, step: stepIndex, neuron: neuron, variable: variable)
         }
@@ -185,104 +279,55 @@ public final class Network {
                     pop.V[i] = 0
                 }
             }
-        case .traubMiles(let params):
-            gatherInput(p)
-            updateTraubMiles(pop, params: params, tMs: t)
-        case .lif(let params):
-            gatherInput(p)
-            updateLIF(pop, params: params, tMs: t)
+        case .traubMiles, .lif:
+            preconditionFailure("\(pop.name): TraubMiles and LIF populations are updated in blocks (NeuronBlocks.swift)")
         }
     }
+}
 
-    /// The LIF kernel over whole SIMD16 chunks; no auto-refractory rule (GeNN's `LIF`).
-    /// Allocation-free apart from the amortised growth of the spike list and record.
-    private func updateLIF(_ pop: NeuronPopulation, params: LIFParameters, tMs t: Float) {
-        guard let constants = pop.lifConstants else { return }
-        let chunks = pop.paddedSize / 16
-        let size = pop.size
-        let dt = dtMs
-        var failedChunk = -1
-        pop.V.withUnsafeMutableBytes { Vb in
-        pop.refracTime.withUnsafeMutableBytes { rb in
-        pop.isyn.withUnsafeBytes { ib in
-            for c in 0..<chunks {
-                let off = c * 64
-                var V = Vb.loadUnaligned(fromByteOffset: off, as: SIMD16<Float>.self)
-                var r = rb.loadUnaligned(fromByteOffset: off, as: SIMD16<Float>.self)
-                let isyn = ib.loadUnaligned(fromByteOffset: off, as: SIMD16<Float>.self)
-                let spiking = LIF.step(V: &V, refracTimeMs: &r, isyn: isyn, dtMs: dt, parameters: params, constants: constants)
-                Vb.storeBytes(of: V, toByteOffset: off, as: SIMD16<Float>.self)
-                rb.storeBytes(of: r, toByteOffset: off, as: SIMD16<Float>.self)
-                if any(spiking) {
-                    for lane in 0..<16 where spiking[lane] {
-                        let i = c * 16 + lane
-                        if i < size { emit(pop, i, tMs: t) }
-                    }
-                }
-                if failedChunk < 0 {
-                    let z = SIMD16<Float>(repeating: 0)
-                    if any(((V - V) .!= z) .| ((r - r) .!= z)) { failedChunk = c }
-                }
-            }
-        }}}
-        if failedChunk >= 0 && firstNumericalFailure == nil {
-            for lane in 0..<16 {
-                let i = failedChunk * 16 + lane
-                guard i < size else { break }
-                if !pop.V[i].isFinite { noteFailure(pop, neuron: i, variable: "V"); break }
-                if !pop.refracTime[i].isFinite { noteFailure(pop, neuron: i, variable: "RefracTime"); break }
-            }
-        }
+/// Wall time of a network's steps, split into the block phase (shared among the threads)
+/// and the rest (on the calling thread): with one thread, the rest over the whole bounds
+/// what more threads can gain (Amdahl).
+public struct StepProfile: Sendable, Hashable {
+    /// Steps profiled.
+    public var steps = 0
+    /// Seconds in the block phase, the barrier's waits included.
+    public var blockSeconds = 0.0
+    /// Seconds in the rest of the steps: synapse groups with individual weights, STDP,
+    /// Poisson and integrate-and-fire updates, the spike merge.
+    public var serialSeconds = 0.0
+
+    mutating func add(stepStart: UInt64, blockStart: UInt64, blockEnd: UInt64, end: UInt64) {
+        steps += 1
+        blockSeconds += Double(blockEnd &- blockStart) * 1e-9
+        serialSeconds += Double((blockStart &- stepStart) &+ (end &- blockEnd)) * 1e-9
     }
 
-    private func updateTraubMiles(_ pop: NeuronPopulation, params: TraubMilesParameters, tMs t: Float) {
-        let chunks = pop.paddedSize / 16
-        let size = pop.size
-        let dt = dtMs
-        var spikeLanes: [(Int, SIMDMask<SIMD16<Int32>>)] = []
-        var failedChunk = -1
-        pop.V.withUnsafeMutableBytes { Vb in
-        pop.m.withUnsafeMutableBytes { mb in
-        pop.h.withUnsafeMutableBytes { hb in
-        pop.n.withUnsafeMutableBytes { nb in
-        pop.isyn.withUnsafeBytes { ib in
-            for c in 0..<chunks {
-                let off = c * 64
-                var V = Vb.loadUnaligned(fromByteOffset: off, as: SIMD16<Float>.self)
-                var m = mb.loadUnaligned(fromByteOffset: off, as: SIMD16<Float>.self)
-                var h = hb.loadUnaligned(fromByteOffset: off, as: SIMD16<Float>.self)
-                var n = nb.loadUnaligned(fromByteOffset: off, as: SIMD16<Float>.self)
-                let isyn = ib.loadUnaligned(fromByteOffset: off, as: SIMD16<Float>.self)
-                let old = V .>= 0
-                TraubMiles.step(V: &V, m: &m, h: &h, n: &n, isyn: isyn, dtMs: dt, parameters: params)
-                let spiking = (V .>= 0) .& .!old
-                if any(spiking) { spikeLanes.append((c, spiking)) }
-                if failedChunk < 0 {
-                    let z = SIMD16<Float>(repeating: 0)
-                    if any(((V - V) .!= z) .| ((m - m) .!= z) .| ((h - h) .!= z) .| ((n - n) .!= z)) { failedChunk = c }
-                }
-                Vb.storeBytes(of: V, toByteOffset: off, as: SIMD16<Float>.self)
-                mb.storeBytes(of: m, toByteOffset: off, as: SIMD16<Float>.self)
-                hb.storeBytes(of: h, toByteOffset: off, as: SIMD16<Float>.self)
-                nb.storeBytes(of: n, toByteOffset: off, as: SIMD16<Float>.self)
-            }
-        }}}}}
-        for (c, mask) in spikeLanes {
-            for lane in 0..<16 where mask[lane] {
-                let i = c * 16 + lane
-                if i < size { emit(pop, i, tMs: t) }
-            }
-        }
-        if failedChunk >= 0 && firstNumericalFailure == nil {
-            for lane in 0..<16 {
-                let i = failedChunk * 16 + lane
-                guard i < size else { break }
-                for (name, value) in [("V", pop.V[i]), ("m", pop.m[i]), ("h", pop.h[i]), ("n", pop.n[i])] where !value.isFinite {
-                    noteFailure(pop, neuron: i, variable: name)
-                    break
-                }
-                if firstNumericalFailure != nil { break }
-            }
-        }
+    /// A monotonic clock, ns.
+    static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+}
+
+/// ``Network/adaptsToLoad``: a cycle of 8192 steps, the first 128 timed on the team, the
+/// next 128 on the calling thread alone, the rest on whichever was faster.
+struct ThreadTuning {
+    static let cycle = 8192, window = 128
+    private var step = 0
+    private var teamNanoseconds: UInt64 = 0, soloNanoseconds: UInt64 = 0
+    private var teamIsFaster = true
+
+    /// Whether this step's block phase runs on the team.
+    var usesTeam: Bool { step < Self.window || (step >= 2 * Self.window && teamIsFaster) }
+    /// Whether this step's block phase is timed.
+    var isMeasuring: Bool { step < 2 * Self.window }
+
+    mutating func advance(blockNanoseconds: UInt64) {
+        if step < Self.window { teamNanoseconds &+= blockNanoseconds } else if step < 2 * Self.window { soloNanoseconds &+= blockNanoseconds }
+        step += 1
+        if step == 2 * Self.window { teamIsFaster = teamNanoseconds <= soloNanoseconds }
+        if step == Self.cycle { self = ThreadTuning() }
     }
 }

@@ -4,6 +4,8 @@ import MushroomBodyModel
 import RunFile
 import Datasets
 import Foundation
+import Runner
+import Randomness
 import Spiking
 import HDF5
 
@@ -14,8 +16,16 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "autoparam-bench",
         abstract: "Release-build benchmarks of the simulator and the evaluation.",
-        subcommands: [Kernel.self, Evaluation.self, Recording.self, Checksums.self]
+        subcommands: [Kernel.self, Evaluation.self, Threads.self, Replicate.self, Recording.self, Checksums.self]
     )
+}
+
+/// CPU time (user + system) of this process so far, s: all its threads together.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(0, &usage)  // RUSAGE_SELF
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6
+        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
 }
 
 /// Peak resident set size of this process, MiB (Linux `ru_maxrss` is in KiB).
@@ -72,6 +82,7 @@ struct Evaluation: ParsableCommand {
     @Option(help: "A CSV in the seed's format (default: the embedded dataset).") var data: String?
     @Option(help: "Protocol variant.") var variant: String = "seed"
     @Flag(help: "Record the spikes of every population.") var record = false
+    @Option(help: "Threads of each evaluation.") var threads = 1
 
     func run() throws {
         let images = try data.map { try CSVImageLoader.load(path: $0) } ?? EmbeddedDataset.generate(count: 80, seed: 1)
@@ -81,10 +92,112 @@ struct Evaluation: ParsableCommand {
                                                           ("w_max", 0.4), ("stdp_offset", 0.0044), ("teacher", 1.0)])
             let settings = EvaluationSettings(variant: ProtocolVariant(rawValue: variant) ?? .seed, rubric: .seed242,
                                               recordedPopulations: record ? MushroomBody.populationNames : [])
-            let r = Evaluator.evaluate(parameters: p, training: presented, settings: settings, seed: 1)
+            let r = Evaluator.evaluate(parameters: p, training: presented, settings: settings, seed: 1, threads: threads)
             print(String(format: "kc_count %5d: %.2f s wall, fitness %.1f / %.0f, %@, peak RSS %.1f MiB", k, r.wallSeconds,
                          r.fitness, r.maxFitness, r.status.name, peakResidentMiB()))
         }
+    }
+}
+
+/// One evaluation on 1, 2, … threads, run back to back in rounds so that a busy machine
+/// weighs on every count alike; reports the best wall time of each count, its CPU time, and
+/// the ratio to one thread. The results must be identical (checked here too).
+struct Threads: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Wall time of one seed-protocol evaluation on 1, 2, … threads (best of rounds).")
+
+    @Option(parsing: .upToNextOption, help: "KC counts to time.") var kc: [Int] = [1000]
+    @Option(parsing: .upToNextOption, help: "Thread counts to compare (the first is the reference).") var threads: [Int] = [1, 2]
+    @Option(help: "Rounds (each runs every thread count once, in order).") var rounds = 3
+    @Option(help: "Images of the protocol (the first ones of the data).") var images = 80
+    @Option(help: "A CSV in the seed's format (default: the embedded dataset).") var data: String?
+    @Flag(help: "Also split each count's wall time into the block phase (shared) and the rest (one thread).") var profile = false
+    @Flag(name: .customLong("no-adapt"), help: "Keep every step on the threads even where one thread is faster (Network.adaptsToLoad off).") var noAdapt = false
+
+    /// The seed protocol's steps (stimulus and blank of every image, teacher on) with the
+    /// network's step profile on.
+    static func profile(_ p: MushroomBodyParameters, _ images: PresentedImages, threads: Int, adapt: Bool) -> StepProfile {
+        let tree = SeedTree(1)
+        let body = MushroomBody(parameters: p, pnCount: images.pixelsPerImage, dnCount: 4, variant: .seed, seed: tree)
+        let net = body.network
+        net.threads = threads
+        net.isProfiling = true
+        net.adaptsToLoad = adapt
+        var poisson = tree.child("poisson").generator()
+        for i in 0..<images.count {
+            body.setTeacher(label: images.labels[i])
+            body.present(images.image(i))
+            net.run(steps: p.stimulusSteps, using: &poisson)
+            body.present(Optional<[UInt8]>.none)
+            net.run(steps: p.blankSteps, using: &poisson)
+        }
+        return net.profile
+    }
+
+    func run() throws {
+        var all = try data.map { try CSVImageLoader.load(path: $0) } ?? EmbeddedDataset.generate(count: 80, seed: 1)
+        if images < all.count { all = all.subset(0..<images) }
+        let presented = PresentedImages(all)
+        for k in kc {
+            let p = try MushroomBodyParameters().setting([("kc_count", Double(k)), ("stdp_tau", 26), ("stdp_alpha", 0.00006),
+                                                          ("w_max", 0.4), ("stdp_offset", 0.0044), ("teacher", 1.0)])
+            let settings = EvaluationSettings(variant: .seed, rubric: .seed242)
+            var bestWall = [Double](repeating: .infinity, count: threads.count)
+            var cpuAtBest = [Double](repeating: .nan, count: threads.count)
+            var reference: EvaluationResult?
+            for _ in 0..<rounds {
+                for (i, t) in threads.enumerated() {
+                    let cpu0 = processCPUSeconds()
+                    let r = Evaluator.evaluate(parameters: p, training: presented, settings: settings, seed: 1, threads: t)
+                    let cpu = processCPUSeconds() - cpu0
+                    // Compared as text: a trace with NaN means (a numerical failure) is equal to itself.
+                    if let reference, "\(reference.trace as Any)" != "\(r.trace as Any)" || reference.spikeCounts != r.spikeCounts
+                        || "\(reference.fitness)" != "\(r.fitness)" {
+                        throw ValidationError("kc_count \(k): \(t) threads gave a different result")
+                    }
+                    reference = reference ?? r
+                    if r.wallSeconds < bestWall[i] { bestWall[i] = r.wallSeconds; cpuAtBest[i] = cpu }
+                }
+            }
+            for (i, t) in threads.enumerated() {
+                print(String(format: "kc_count %5d, %d thread%@: %.2f s wall (best of %d), %.2f s CPU, %.3f × the %d-thread time",
+                             k, t, t == 1 ? "" : "s", bestWall[i], rounds, cpuAtBest[i], bestWall[i] / bestWall[0], threads[0]))
+            }
+            if profile {
+                for t in threads {
+                    let s = Self.profile(p, presented, threads: t, adapt: !noAdapt)
+                    let total = s.blockSeconds + s.serialSeconds
+                    print(String(format: "  profile, %d thread%@: block phase %.2f s, the rest %.2f s (%.1f %% of %.2f s); "
+                                 + "with the rest on one thread, 2 threads can reach at best %.3f × and 3 threads %.3f ×",
+                                 t, t == 1 ? "" : "s", s.blockSeconds, s.serialSeconds, s.serialSeconds / total * 100, total,
+                                 (s.serialSeconds + s.blockSeconds / 2) / total, (s.serialSeconds + s.blockSeconds / 3) / total))
+                }
+            }
+        }
+    }
+}
+
+/// One replicate of an experiment file, timed: what `autoparam run FILE --replicates 1` does,
+/// with the output in a temporary file.
+struct Replicate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Wall time of one replicate of an experiment (default experiments/seed-original.yaml).")
+
+    @Argument(help: "The experiment file.") var experiment = "experiments/seed-original.yaml"
+    @Option(help: "The data set (--data of `autoparam run`).") var data: String?
+    @Option(help: "Threads (0 = all cores).") var threads = 2
+    @Option(help: "Tournaments (default: the file's).") var tournaments: Int?
+
+    func run() throws {
+        var sets = ["replicates=1", "threads=\(threads)", "output=\(NSTemporaryDirectory())autoparam-bench-replicate.h5"]
+        if let tournaments { sets.append("ga.tournaments=\(tournaments)") }
+        let e = try ExperimentLoader.load(path: experiment, overrides: sets, dataPath: data)
+        let cpu0 = processCPUSeconds()
+        let summary = try ExperimentRunner.run(e, options: RunOptions(force: true, quiet: false))
+        let cpu = processCPUSeconds() - cpu0
+        let evaluations = e.ga.populationSize + (summary.replicates.first?.tournaments ?? 0)
+        print(String(format: "%@: 1 replicate, %d evaluations, %d threads: %.1f s wall (%.1f min), %.1f s CPU, %.2f evaluations/s, best fitness %.1f",
+                     e.name, evaluations, ExperimentRunner.threadCount(e), summary.wallSeconds, summary.wallSeconds / 60, cpu,
+                     Double(evaluations) / summary.wallSeconds, summary.replicates.first?.bestFitness ?? .nan))
+        try? FileManager.default.removeItem(atPath: e.output)
     }
 }
 

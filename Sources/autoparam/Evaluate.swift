@@ -30,11 +30,18 @@ struct Evaluate: ParsableCommand {
     @Option(help: "The evaluation's seed (wiring, initial weights, Poisson input).")
     var seed: UInt64 = 1
 
+    @Option(help: "Threads that share the simulation's steps (default: all cores). The output, wall time aside, is the same for any count.")
+    var threads: Int?
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
     @Flag(name: .customLong("allow-large"), help: "Accept a job beyond the size limits (docs/limits.md): images, KCs, steps, memory.")
     var allowLarge = false
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more, found \(threads)") }
+    }
 
     func run() throws {
         let parameters = try Self.parameters(genotype)
@@ -56,7 +63,8 @@ struct Evaluate: ParsableCommand {
             test = parts.test
         }
         let settings = EvaluationSettings(variant: variant, rubric: rubric.rubric)
-        let result = Evaluator.evaluate(parameters: parameters, training: training, test: test, settings: settings, seed: seed)
+        let result = Evaluator.evaluate(parameters: parameters, training: training, test: test, settings: settings, seed: seed,
+                                        threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         if json {
             print(try EvaluationReport.json(result))
         } else {

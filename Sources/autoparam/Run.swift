@@ -22,7 +22,7 @@ struct Run: ParsableCommand {
     @Option(help: "Number of replicates (overrides the file's `replicates`).")
     var replicates: Int?
 
-    @Option(help: "Concurrent evaluations (overrides the file's `threads`; 0 = all cores).")
+    @Option(help: "Threads, shared among the evaluations in flight; a lone evaluation gets them all (overrides the file's `threads`; 0 = all cores). Results do not depend on it.")
     var threads: Int?
 
     @Option(help: ArgumentHelp("The run file to write (overrides the file's `output`).", valueName: "path"))

@@ -2,6 +2,7 @@
 thread count, a different master seed changes them, a run killed with SIGKILL or stopped
 with Ctrl-C resumes to exactly the datasets of an uninterrupted run, and an existing output
 is never overwritten without --force."""
+import json
 import os
 import signal
 import subprocess
@@ -131,3 +132,44 @@ def test_overrides_are_recorded_and_used_by_resume_and_export(tmp_path):
     other = run(out, "--resume", "--set", "model.pn_kc_probability=0.2", tournaments=2, check=False)
     assert other.returncode == 2
     assert "the resolved experiment differs" in other.stderr
+
+
+def test_one_replicate_on_one_two_and_three_threads_gives_the_same_file(tmp_path):
+    """A lone replicate gives all its threads to each evaluation (split inside the
+    simulation's steps): every dataset, every spike of every population included, is the same
+    for 1, 2 and 3 threads."""
+    require_binary()
+    files = []
+    for threads in (1, 2, 3):
+        out = tmp_path / f"threads{threads}.h5"
+        cmd = [BIN, "run", EXPERIMENT, "--output", str(out), "--quiet", "--threads", str(threads),
+               "--set", "dataset.count=8", "--set", "ga.population=3", "--set", "replicates=1",
+               "--set", "ga.tournaments=3", "--set", "genes.kc_count.prior={int_uniform: [250, 400]}"]
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        files.append(out)
+    with h5py.File(files[0], "r", locking=False) as f:
+        kc = [name for name in _datasets(f) if name.endswith("spikes/KC/ids")]
+        assert kc and f[kc[0]].shape[0] > 100, "the KCs must fire for the test to mean anything"
+    assert differences(files[0], files[1]) == []
+    assert differences(files[0], files[2]) == []
+
+
+def test_evaluate_prints_the_same_result_on_any_thread_count():
+    require_binary()
+    outputs = []
+    for threads in (1, 2, 3):
+        cmd = [BIN, "evaluate", "--genotype", "kc_count=300", "--count", "8", "--threads", str(threads), "--json"]
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        report = json.loads(result.stdout)
+        report.pop("wall_seconds")
+        outputs.append(report)
+    assert outputs[1] == outputs[0]
+    assert outputs[2] == outputs[0]
+
+
+def _datasets(f):
+    names = []
+    f.visititems(lambda name, item: names.append(name) if isinstance(item, h5py.Dataset) else None)
+    return names

@@ -33,11 +33,14 @@ public enum Evaluator {
     /// ``EvaluationStatus/invalidGenotype(_:)`` without simulating, and state that becomes
     /// non-finite gives ``EvaluationStatus/numericalFailure(_:)`` after the run.
     ///
-    /// - Parameter seed: the evaluation's seed; the wiring, initial weights and Poisson
-    ///   draws all derive from it (see ``MushroomBody``).
+    /// - Parameters:
+    ///   - seed: the evaluation's seed; the wiring, initial weights and Poisson draws all
+    ///     derive from it (see ``MushroomBody``).
+    ///   - threads: threads that share each step of the simulation (``Network/threads``).
+    ///     The result is bit-identical for any count; only `wallSeconds` changes.
     public static func evaluate(parameters: MushroomBodyParameters, training: PresentedImages,
                                 test: PresentedImages? = nil, settings: EvaluationSettings,
-                                seed: UInt64) -> EvaluationResult {
+                                seed: UInt64, threads: Int = 1) -> EvaluationResult {
         let clock = ContinuousClock()
         let start = clock.now
         let rubric = settings.rubric
@@ -57,6 +60,7 @@ public enum Evaluator {
         let body = MushroomBody(parameters: parameters, pnCount: training.pixelsPerImage, dnCount: 4,
                                 variant: settings.variant, seed: tree)
         let net = body.network
+        net.threads = max(1, threads)
         for name in settings.recordedPopulations { net.population(named: name)?.isRecording = true }
         var poisson = tree.child("poisson").generator()
         let stimulusSteps = parameters.stimulusSteps, blankSteps = parameters.blankSteps
