@@ -1,9 +1,5 @@
-<<<<<<< HEAD
-/// The neuron models the simulator implements, with GeNN 4's equations (docs/model.md).
-=======
 /// The neuron models the simulator implements: GeNN 4's (docs/model.md) for the seed's
 /// network and GeNN 5's `LIF` for the MNIST mushroom body.
->>>>>>> spiking-genn
 public enum NeuronModel: Sendable, Hashable {
     /// GeNN `Poisson`: input neurons driven by a per-step firing probability per neuron.
     case poisson(PoissonParameters)
