@@ -10,6 +10,9 @@ struct Evaluate: ParsableCommand {
             The genotype sets any parameter of the network by name (see docs/parameters.md); \
             the others keep the seed's values. Example:
               autoparam evaluate --genotype kc_count=800,stdp_tau=26,stdp_alpha=0.00006,w_max=0.4,stdp_offset=0.0044,teacher=1.0
+            GeNN's MNIST mushroom body (docs/model.md), trained on 3200 digits and tested on 800:
+              autoparam evaluate --network genn-mnist --data mnist-4k-images-idx3-ubyte.gz \\
+                --labels mnist-4k-labels-idx1-ubyte.gz --rubric accuracy --test-count 800 --genotype kc_count=2000
             """
     )
 
@@ -30,14 +33,39 @@ struct Evaluate: ParsableCommand {
     @Option(help: "The evaluation's seed (wiring, initial weights, Poisson input).")
     var seed: UInt64 = 1
 
+    @Option(help: "Network: seed (the seed's mushroom body) or genn-mnist (GeNN 5's MNIST classifier; parameters: autoparam parameters --network genn-mnist).")
+    var network: NetworkKind = .seed
+
+    @Option(help: "genn-mnist: classes, one MBON each; the images whose label is below it are used. Default: 10.")
+    var classes: Int?
+
+    @Option(help: "genn-mnist: passes over the training images. Default: 1.")
+    var epochs: Int?
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    func validate() throws {
+        if network == .seed, classes != nil || epochs != nil {
+            throw ValidationError("--classes and --epochs apply to --network genn-mnist; the seed network has 4 DNs and one pass")
+        }
+        if let classes, classes < 1 { throw ValidationError("--classes must be at least 1, found \(classes)") }
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, found \(epochs)") }
+    }
+
     func run() throws {
-        let parameters: MushroomBodyParameters
-        do { parameters = try MushroomBodyParameters().setting(GenotypeText.parse(genotype)) } catch { throw BadInput("--genotype: \(error)") }
+        let parameters: NetworkParameters
+        do { parameters = try NetworkParameters(defaultsFor: network).setting(GenotypeText.parse(genotype)) } catch { throw BadInput("--genotype: \(error)") }
         let images = try data.load()
-        let all = PresentedImages(images)
+        var all = PresentedImages(images)
+        let proto = GeNNMNISTProtocol(classCount: classes ?? 10, epochs: epochs ?? 1)
+        if network == .gennMNIST {
+            let keep = all.labels.indices.filter { all.labels[$0] >= 0 && all.labels[$0] < proto.classCount }
+            guard keep.count >= 2 else {
+                throw BadInput("--classes \(proto.classCount): only \(keep.count) of the \(all.count) images have a label below \(proto.classCount)")
+            }
+            if keep.count < all.count { all = all.subset(keep) }
+        }
         var training = all, test: PresentedImages?
         if rubric == .accuracy {
             let k = testCount ?? max(1, all.count / 5)
@@ -49,7 +77,8 @@ struct Evaluate: ParsableCommand {
             test = parts.test
         }
         let settings = EvaluationSettings(variant: variant, rubric: rubric.rubric)
-        let result = Evaluator.evaluate(parameters: parameters, training: training, test: test, settings: settings, seed: seed)
+        let result = NetworkEvaluator.evaluate(parameters: parameters, training: training, test: test, protocol: proto,
+                                               settings: settings, seed: seed)
         if json {
             print(try EvaluationReport.json(result))
         } else {
