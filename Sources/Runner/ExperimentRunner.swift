@@ -188,10 +188,10 @@ public enum ExperimentRunner {
             GeneDescription(name: g.name, prior: g.prior.description, lower: g.range.lowerBound, upper: g.range.upperBound)
         }
         let images = training.count + (test?.count ?? 0)
-        let steps = images * (e.model.stimulusSteps + e.model.blankSteps)
+        let steps = e.stepsPerEvaluation(images: images)
         return RunLayout(replicateCount: e.replicates, genes: genes, componentNames: e.rubric.componentNames,
                          populationNames: e.record.allEvaluations ? e.record.populations : [],
-                         recordsWeights: e.record.finalWeights, dtMilliseconds: e.model.dtMs, stepsPerEvaluation: steps,
+                         recordsWeights: e.record.finalWeights, dtMilliseconds: e.dtMs, stepsPerEvaluation: steps,
                          populationSize: e.ga.populationSize)
     }
 
