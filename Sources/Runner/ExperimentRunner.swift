@@ -65,7 +65,7 @@ public enum ExperimentRunner {
     /// images, the last `testCount` of them held out when the rubric has a test phase.
     public static func images(for experiment: Experiment) throws -> (all: LabelledImages, training: PresentedImages, test: PresentedImages?) {
         var images: LabelledImages
-        do { images = try experiment.dataset.load() } catch { throw RunnerError.dataset("\(error)") }
+        do { images = try experiment.dataset.load(classCount: experiment.network.maximumClasses ?? 10) } catch { throw RunnerError.dataset("\(error)") }
         if let n = experiment.imageCount, n < images.count { images = images.subset(0..<n) }
         let all = PresentedImages(images)
         guard experiment.rubric.needsTestPhase else { return (images, all, nil) }

@@ -213,7 +213,7 @@ public final class Network {
                 let spiking = LIF.step(V: &V, refracTimeMs: &r, isyn: isyn, dtMs: dt, parameters: params, constants: constants)
                 Vb.storeBytes(of: V, toByteOffset: off, as: SIMD16<Float>.self)
                 rb.storeBytes(of: r, toByteOffset: off, as: SIMD16<Float>.self)
-                if any(spiking) {
+                if anyLane(spiking) {
                     for lane in 0..<16 where spiking[lane] {
                         let i = c * 16 + lane
                         if i < size { emit(pop, i, tMs: t) }
@@ -221,7 +221,7 @@ public final class Network {
                 }
                 if failedChunk < 0 {
                     let z = SIMD16<Float>(repeating: 0)
-                    if any(((V - V) .!= z) .| ((r - r) .!= z)) { failedChunk = c }
+                    if anyLane(((V - V) .!= z) .| ((r - r) .!= z)) { failedChunk = c }
                 }
             }
         }}}

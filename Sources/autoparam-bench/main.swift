@@ -174,7 +174,7 @@ struct GeNNMNIST: ParsableCommand {
     func run() throws {
         let all: PresentedImages
         if let data {
-            all = PresentedImages(try DatasetSource.idx(imagesPath: data, labelsPath: labels ?? "").load())
+            all = PresentedImages(try DatasetSource.idx(imagesPath: data, labelsPath: labels ?? "").load(classCount: 10))
         } else {
             all = PresentedImages(EmbeddedDataset.generate(count: train + test, seed: 1))
         }

@@ -56,7 +56,7 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         let parameters: NetworkParameters
         do { parameters = try NetworkParameters(defaultsFor: network).setting(GenotypeText.parse(genotype)) } catch { throw BadInput("--genotype: \(error)") }
-        let images = try data.load()
+        let images = try data.load(classCount: network == .seed ? 4 : max(classes ?? 10, 10))
         var all = PresentedImages(images)
         let proto = GeNNMNISTProtocol(classCount: classes ?? 10, epochs: epochs ?? 1)
         if network == .gennMNIST {

@@ -138,7 +138,7 @@ extension ExportGeNN {
         } catch { throw BadInput("--genotype: \(error)") }
         let problems = parameters.problems()
         guard problems.isEmpty else { throw BadInput("--genotype: \(problems.joined(separator: "; "))") }
-        var all = PresentedImages(try data.load())
+        var all = PresentedImages(try data.load(classCount: max(classes, 10)))
         let keep = all.labels.indices.filter { (0..<classes).contains(all.labels[$0]) }
         guard keep.count >= 2 else { throw BadInput("--classes \(classes): only \(keep.count) images have a label below \(classes)") }
         if keep.count < all.count { all = all.subset(keep) }
