@@ -17,8 +17,9 @@ accuracy within 2 of the 12 test images. Measured when this test was written (Py
 backend): identical spike counts (PN 4297, KC 1661, GGN 4, MBON 299) and accuracy (4 of 12), so
 the tolerance is headroom for other compilers and CPUs, not a known discrepancy.
 
-PyGeNN comes from ../shared/tools/pygenn (relative to the repository root) and needs the Python
-packages psutil and deprecated; the test skips, saying so, when either is missing.
+PyGeNN comes from the prebuilt 5.4.0 archive in the development tools folder beside the checkout
+(the one that holds the development data) and needs the Python packages psutil and deprecated;
+the test skips, saying so, when either is missing.
 """
 import json
 import os
