@@ -13,14 +13,15 @@ public enum DatasetSource: Sendable, Hashable {
     /// The default: 80 embedded images (the size of the seed's dataset) from seed 1.
     public static let defaultEmbedded = DatasetSource.embedded(count: 80, seed: 1)
 
-    /// Load the images.
+    /// Load the images, whose labels must lie in `0..<classCount` (the seed network's 4 DNs by
+    /// default; 10 for the GeNN MNIST network's digits).
     ///
     /// - Throws: `DatasetError` with the file, row and column of a malformed input.
-    public func load() throws -> LabelledImages {
+    public func load(classCount: Int = 4) throws -> LabelledImages {
         switch self {
         case let .embedded(count, seed): return EmbeddedDataset.generate(count: count, seed: seed)
-        case let .csv(path, labels): return try CSVImageLoader.load(path: path, labels: labels)
-        case let .idx(images, labels): return try IDXLoader.load(imagesPath: images, labelsPath: labels)
+        case let .csv(path, labels): return try CSVImageLoader.load(path: path, labels: labels, classCount: classCount)
+        case let .idx(images, labels): return try IDXLoader.load(imagesPath: images, labelsPath: labels, classCount: classCount)
         }
     }
 

@@ -12,6 +12,11 @@ public struct Experiment: Sendable, Hashable {
     public var name: String
     /// Free text; default "".
     public var description: String
+    /// `network:` the mushroom body evolved: the seed's (default) or GeNN's MNIST classifier.
+    public var network: NetworkKind
+    /// The fixed parameters of the GeNN MNIST network (`network: genn-mnist`): GeNN's values,
+    /// then `model:` and `protocol.dt`. Unused for the seed network (``model`` holds those).
+    public var gennMNISTModel: GeNNMNISTParameters
     /// The master seed: replicate r and evaluation e derive their own from it. Default 1.
     public var seed: UInt64
     /// Independent GA runs, each from its own seed; ≥ 1, default 1.
@@ -50,6 +55,8 @@ public struct Experiment: Sendable, Hashable {
     public init(name: String) {
         self.name = name
         description = ""
+        network = .seed
+        gennMNISTModel = GeNNMNISTParameters()
         seed = 1
         replicates = 1
         threads = 0
@@ -83,6 +90,32 @@ public struct Experiment: Sendable, Hashable {
         }
         return parameters
     }
+
+    /// The parameters of ``network`` for one genotype: its fixed parameters with each gene's
+    /// value set under the gene's name.
+    public func networkParameters(for genotype: Genotype) throws -> NetworkParameters {
+        switch network {
+        case .seed: return .seed(try parameters(for: genotype))
+        case .gennMNIST:
+            guard genotype.count == genes.count else {
+                throw InvalidParameter(field: "genotype", reason: "\(genotype.count) values for \(genes.count) genes (\(genes.names.joined(separator: ", ")))")
+            }
+            var p = gennMNISTModel
+            for (gene, value) in zip(genes, genotype) { p = try p.setting(gene.name, to: value) }
+            return .gennMNIST(p)
+        }
+    }
+
+    /// Steps one evaluation simulates for `images` images (training and test).
+    public func stepsPerEvaluation(images: Int) -> Int {
+        switch network {
+        case .seed: return images * (model.stimulusSteps + model.blankSteps)
+        case .gennMNIST: return images * gennMNISTModel.presentSteps
+        }
+    }
+
+    /// The time step of the network evaluated, ms.
+    public var dtMs: Double { network == .seed ? model.dtMs : gennMNISTModel.dtMs }
 
     // MARK: - Defaults
 

@@ -16,8 +16,10 @@ struct ExperimentParser {
     let checkFiles: Bool
 
     var issues: [ExperimentIssue] { reader.issues }
+    /// The experiment's `network:` (read first: the parameter names depend on it).
+    var network: NetworkKind = .seed
 
-    static let topKeys = ["name", "description", "seed", "replicates", "threads", "output", "dataset", "protocol", "model", "genes", "rubric", "ga", "record"]
+    static let topKeys = ["name", "description", "network", "seed", "replicates", "threads", "output", "dataset", "protocol", "model", "genes", "rubric", "ga", "record"]
 
     /// The experiment, or nil if there were problems (see ``issues``).
     mutating func parse(_ root: Node?) -> Experiment? {
@@ -27,6 +29,20 @@ struct ExperimentParser {
             guard let fields = reader.mapping(root, "", allowed: Self.topKeys,
                                               what: "a mapping of experiment settings (name, seed, genes, …)") else { return nil }
             top = fields
+        }
+
+        if let node = top["network"], let name = reader.choice(node, "network", NetworkKind.allCases.map(\.rawValue)) {
+            experiment.network = NetworkKind(rawValue: name)!
+        }
+        network = experiment.network
+        if network != .seed {
+            // A network other than the seed's: its own spike record and, with no rubric given,
+            // held-out accuracy (the seed's rubric scores the seed's protocol).
+            experiment.record.populations = network.populationNames
+            if top["rubric"] == nil { experiment.rubric = .accuracy }
+            if top["genes"] == nil {
+                reader.fail("genes", at: root, "a \(network.rawValue) experiment lists its genes (the default genes are the seed network's); see experiments/mnist-genn-mb.yaml")
+            }
         }
 
         if let node = top["name"], let name = reader.string(node, "name") {
@@ -137,12 +153,10 @@ struct ExperimentParser {
 
     mutating func parseGene(_ name: String, key: Node, value: Node) -> Gene? {
         let path = "genes.\(name)"
-        guard let index = MushroomBodyParameters.index[name] else {
-            let error = UnknownParameterError(name: name, suggestion: closestMatch(to: name, in: MushroomBodyParameters.definitions.map(\.name)))
-            reader.fail(path, at: key, error.description)
+        guard let definition = network.definition(name) else {
+            reader.fail(path, at: key, network.unknownParameter(name).description)
             return nil
         }
-        let definition = MushroomBodyParameters.definitions[index]
         // A prior written where the gene's settings go: `kc_count: {int_uniform: [0, 10]}`.
         if case .mapping(let mapping) = value, mapping["prior"] == nil,
            let kind = mapping.keys.compactMap(\.string).first(where: PriorSyntax.kinds.contains) {
@@ -244,6 +258,33 @@ struct ExperimentParser {
         guard let node, let fields = reader.mapping(
             node, "protocol", allowed: ["variant", "dt", "stimulus_ms", "blank_ms", "images", "neuron_model", "substeps"],
             nullIsEmpty: true) else { return settings }
+        if network != .seed {
+            for entry in fields.entries where ["variant", "stimulus_ms", "blank_ms", "neuron_model", "substeps"].contains(entry.name) {
+                let hint = ["stimulus_ms", "blank_ms"].contains(entry.name) ? "; each image is shown for model.present_ms and then everything is reset" : ""
+                reader.fail("protocol.\(entry.name)", at: entry.key, "applies only to the seed network (this experiment's network is \(network.rawValue))\(hint)")
+            }
+            if let v = fields["dt"] {
+                if geneNames.contains("dt") {
+                    reader.fail("protocol.dt", at: fields.key("dt"), "dt is also a gene: a parameter is either fixed or evolved, not both")
+                } else if let x = modelValue("dt", v, "protocol.dt") {
+                    experiment.gennMNISTModel = try! experiment.gennMNISTModel.setting("dt", to: x)
+                    settings.parameters["dt"] = fields.key("dt")
+                }
+            }
+            if let v = fields["images"] {
+                if case .scalar(let s) = v, s.string == "all" {
+                    experiment.imageCount = nil
+                } else if let n = reader.integer(v, "protocol.images", atLeast: 1, reason: "expected at least 1 image (or all)") {
+                    experiment.imageCount = n
+                    settings.images = (n, v)
+                }
+            }
+            let problems = experiment.gennMNISTModel.problems().filter { $0.hasPrefix("present_ms:") }
+            if let problem = problems.first, !geneNames.contains("present_ms") {
+                reader.fail("protocol.dt", at: fields["dt"], problem)
+            }
+            return settings
+        }
         if let v = fields["variant"], let name = reader.choice(v, "protocol.variant", ProtocolVariant.allCases.map(\.rawValue)) {
             experiment.variant = ProtocolVariant(rawValue: name)!
         }
@@ -304,7 +345,7 @@ struct ExperimentParser {
     /// A number for model parameter `name` at `path`, checked against its domain.
     mutating func modelValue(_ name: String, _ node: Node, _ path: String) -> Double? {
         guard let x = reader.number(node, path) else { return nil }
-        let definition = MushroomBodyParameters.definitions[MushroomBodyParameters.index[name]!]
+        let definition = network.definition(name)!
         if let problem = definition.domain.problem(with: x) {
             reader.fail(path, at: node, problem)
             return nil
@@ -319,12 +360,11 @@ struct ExperimentParser {
                                                     what: "a mapping of parameter names to values") else { return }
         for entry in fields.entries {
             let path = "model.\(entry.name)"
-            guard MushroomBodyParameters.index[entry.name] != nil else {
-                let error = UnknownParameterError(name: entry.name, suggestion: closestMatch(to: entry.name, in: MushroomBodyParameters.definitions.map(\.name)))
-                reader.fail(path, at: entry.key, error.description)
+            guard network.hasParameter(entry.name) else {
+                reader.fail(path, at: entry.key, network.unknownParameter(entry.name).description)
                 continue
             }
-            if Experiment.protocolParameters.contains(entry.name) {
+            if network == .seed ? Experiment.protocolParameters.contains(entry.name) : entry.name == "dt" {
                 let where_ = entry.name == "traub_substeps" ? "protocol.neuron_model (and protocol.substeps)" : "protocol.\(entry.name)"
                 reader.fail(path, at: entry.key, "set \(entry.name) with \(where_), not under model:")
                 continue
@@ -334,7 +374,14 @@ struct ExperimentParser {
                 continue
             }
             if let x = modelValue(entry.name, entry.value, path) {
-                experiment.model = try! experiment.model.setting(entry.name, to: x)
+                if network == .seed {
+                    experiment.model = try! experiment.model.setting(entry.name, to: x)
+                } else {
+                    experiment.gennMNISTModel = try! experiment.gennMNISTModel.setting(entry.name, to: x)
+                    if let problem = experiment.gennMNISTModel.problems().first(where: { $0.hasPrefix("present_ms:") }), entry.name == "present_ms" {
+                        reader.fail(path, at: entry.value, problem)
+                    }
+                }
             }
         }
     }
@@ -584,7 +631,7 @@ struct ExperimentParser {
         guard let node, let fields = reader.mapping(node, "record", allowed: ["spikes", "evaluations", "weights"],
                                                     nullIsEmpty: true) else { return }
         if let v = fields["spikes"] {
-            let names = RecordSettings.populationNames
+            let names = network.populationNames
             switch v {
             case .scalar(let s) where s.string == "all": experiment.record.populations = names
             case .scalar(let s) where s.string == "none": experiment.record.populations = []
@@ -601,7 +648,7 @@ struct ExperimentParser {
                 }
                 experiment.record.populations = names.filter(chosen.contains)
             default:
-                reader.fail("record.spikes", at: v, "expected a list of populations [PN, KC, DN, GGN], all or none, found \(YAMLReader.found(v))"
+                reader.fail("record.spikes", at: v, "expected a list of populations [\(names.joined(separator: ", "))], all or none, found \(YAMLReader.found(v))"
                             + (YAMLReader.isNull(v) ? "" : (v.scalar.map { YAMLReader.suggestion($0.string, in: ["all", "none"]) } ?? "")))
             }
         }

@@ -102,6 +102,7 @@ extension Experiment {
         add("replicates: \(replicates)")
         add("threads: \(threads)")
         add("output: \(s(output))")
+        if network != .seed { add("network: \(network.rawValue)") }
 
         add("dataset:")
         switch dataset {
@@ -125,6 +126,14 @@ extension Experiment {
         add("  test_count: \(testCount)")
 
         add("protocol:")
+        if network != .seed {
+            if !geneNames.contains("dt") { add("  dt: \(n(gennMNISTModel["dt"]!))") }
+            add("  images: \(imageCount.map(String.init) ?? "all")")
+            add("model:")
+            for definition in GeNNMNISTParameters.definitions where !geneNames.contains(definition.name) && definition.name != "dt" {
+                add("  \(definition.name): \(n(gennMNISTModel[definition.name]!))")
+            }
+        } else {
         add("  variant: \(variant.rawValue)")
         for name in ["dt", "stimulus_ms", "blank_ms"] where !geneNames.contains(name) {
             add("  \(name): \(n(model[name]!))")
@@ -140,6 +149,7 @@ extension Experiment {
         for definition in MushroomBodyParameters.definitions
         where !geneNames.contains(definition.name) && !Self.protocolParameters.contains(definition.name) {
             add("  \(definition.name): \(n(model[definition.name]!))")
+        }
         }
 
         add("genes:")

@@ -80,7 +80,7 @@ public enum ExperimentRunner {
     /// images, the last `testCount` of them held out when the rubric has a test phase.
     public static func images(for experiment: Experiment) throws -> (all: LabelledImages, training: PresentedImages, test: PresentedImages?) {
         var images: LabelledImages
-        do { images = try experiment.dataset.load() } catch { throw RunnerError.dataset("\(error)") }
+        do { images = try experiment.dataset.load(classCount: experiment.network.maximumClasses ?? 10) } catch { throw RunnerError.dataset("\(error)") }
         if let n = experiment.imageCount, n < images.count { images = images.subset(0..<n) }
         let all = PresentedImages(images)
         guard experiment.rubric.needsTestPhase else { return (images, all, nil) }
@@ -253,10 +253,10 @@ public enum ExperimentRunner {
             GeneDescription(name: g.name, prior: g.prior.description, lower: g.range.lowerBound, upper: g.range.upperBound)
         }
         let images = training.count + (test?.count ?? 0)
-        let steps = images * (e.model.stimulusSteps + e.model.blankSteps)
+        let steps = e.stepsPerEvaluation(images: images)
         return RunLayout(replicateCount: e.replicates, genes: genes, componentNames: e.rubric.componentNames,
                          populationNames: e.record.allEvaluations ? e.record.populations : [],
-                         recordsWeights: e.record.finalWeights, dtMilliseconds: e.model.dtMs, stepsPerEvaluation: steps,
+                         recordsWeights: e.record.finalWeights, dtMilliseconds: e.dtMs, stepsPerEvaluation: steps,
                          populationSize: e.ga.populationSize)
     }
 

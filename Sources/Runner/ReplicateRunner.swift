@@ -48,18 +48,25 @@ struct ReplicateRunner: Sendable {
                            recordFinalWeights: experiment.record.finalWeights)
     }
 
+    /// The GeNN MNIST network's protocol: one MBON per class up to the highest label of the
+    /// images, one pass (the learning settings replace these when they exist).
+    var gennMNISTProtocol: GeNNMNISTProtocol {
+        GeNNMNISTProtocol(classCount: ((training.labels + (test?.labels ?? [])).max() ?? 0) + 1, epochs: 1)
+    }
+
     /// Evaluate `genotype` as row `row` on `threads` threads (the result does not depend on them).
     func evaluate(_ genotype: Genotype, row: Int, threads: Int = 1) -> EvaluationResult {
         let seed = seeds.evaluation(replicate: replicate, row: row)
-        let parameters: MushroomBodyParameters
+        let parameters: NetworkParameters
         do {
-            parameters = try experiment.parameters(for: genotype)
+            parameters = try experiment.networkParameters(for: genotype)
         } catch {
             // Gene names are validated with the experiment; this cannot happen for a valid one.
             preconditionFailure("genotype does not fit the experiment: \(error)")
         }
-        let result = Evaluator.evaluate(parameters: parameters, training: training, test: test, settings: settings, seed: seed,
-                                            threads: threads)
+        let result = NetworkEvaluator.evaluate(parameters: parameters, training: training, test: test,
+                                               protocol: gennMNISTProtocol, settings: settings, seed: seed,
+                                               threads: threads)
         progress.evaluated()
         return result
     }

@@ -265,7 +265,7 @@ extension Network {
                 let old = v .>= 0
                 TraubMiles.step(V: &v, m: &m, h: &h, n: &n, isyn: current, dtMs: dt, parameters: params)
                 p.spikeMask[c] = laneBits((v .>= 0) .& .!old)
-                if failed < 0 && any(((v - v) .!= zero) .| ((m - m) .!= zero) .| ((h - h) .!= zero) .| ((n - n) .!= zero)) {
+                if failed < 0 && anyLane(((v - v) .!= zero) .| ((m - m) .!= zero) .| ((h - h) .!= zero) .| ((n - n) .!= zero)) {
                     failed = c
                 }
                 Vb.storeBytes(of: v, toByteOffset: off, as: SIMD16<Float>.self)
@@ -284,14 +284,14 @@ extension Network {
                 Vb.storeBytes(of: v, toByteOffset: off, as: SIMD16<Float>.self)
                 rb.storeBytes(of: r, toByteOffset: off, as: SIMD16<Float>.self)
                 p.spikeMask[c] = laneBits(spiking)
-                if failed < 0 && any(((v - v) .!= zero) .| ((r - r) .!= zero)) { failed = c }
+                if failed < 0 && anyLane(((v - v) .!= zero) .| ((r - r) .!= zero)) { failed = c }
             }
         }
         p.failedChunk[b] = failed
     }
 
     @inline(__always) private static func laneBits(_ mask: SIMDMask<SIMD16<Int32>>) -> UInt16 {
-        guard any(mask) else { return 0 }
+        guard anyLane(mask) else { return 0 }
         var bits: UInt16 = 0
         for lane in 0..<16 where mask[lane] { bits |= 1 << UInt16(lane) }
         return bits

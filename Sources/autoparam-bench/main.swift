@@ -16,7 +16,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "autoparam-bench",
         abstract: "Release-build benchmarks of the simulator and the evaluation.",
-        subcommands: [Kernel.self, Evaluation.self, Threads.self, Replicate.self, Recording.self, Checksums.self]
+        subcommands: [Kernel.self, Evaluation.self, Threads.self, Replicate.self, Recording.self, Checksums.self, GeNNMNIST.self]
     )
 }
 
@@ -336,5 +336,54 @@ struct Checksums: ParsableCommand {
         let (_, w1, r1, b1) = results[0], (_, w0, r0, b0) = results[1]
         print(String(format: "checksums cost: write %+.1f %%, read %+.1f %%, size %+.2f %%",
                      (w1 / w0 - 1) * 100, (r1 / r0 - 1) * 100, (Double(b1) / Double(b0) - 1) * 100))
+
+/// GeNN's MNIST mushroom body: the cost of one training image at full size and of one whole
+/// evaluation (issue 12's targets: ≤ 5 ms per image at 20 000 KCs, ≤ 30 s for 3200 + 800
+/// digits with 10 classes, one core).
+struct GeNNMNIST: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "genn-mnist",
+        abstract: "GeNN MNIST network: time per training image (20 000 KCs) and per evaluation (3200 + 800 digits), peak memory.")
+
+    @Option(help: "IDX images (default: 4000 embedded images).") var data: String?
+    @Option(help: "IDX labels for --data.") var labels: String?
+    @Option(help: "Kenyon cells.") var kc = 20_000
+    @Option(help: "Training images to time one by one (the median is reported).") var images = 100
+    @Option(help: "Training images of the whole evaluation.") var train = 3200
+    @Option(help: "Test images of the whole evaluation.") var test = 800
+    @Flag(help: "Skip the whole evaluation.") var imagesOnly = false
+
+    func run() throws {
+        let all: PresentedImages
+        if let data {
+            all = PresentedImages(try DatasetSource.idx(imagesPath: data, labelsPath: labels ?? "").load(classCount: 10))
+        } else {
+            all = PresentedImages(EmbeddedDataset.generate(count: train + test, seed: 1))
+        }
+        let clock = ContinuousClock()
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+        let p = try GeNNMNISTParameters().setting("kc_count", to: Double(kc))
+        let body = GeNNMNISTNetwork(parameters: p, classCount: 10, seed: SeedTree(1))
+        var rng = SeedTree(1).child("unused").generator()
+        var times: [Double] = []
+        for i in 0..<min(images, all.count) {
+            let start = clock.now
+            body.present(all.image(i), teacherFor: all.labels[i] % 10, using: &rng)
+            times.append(seconds(clock.now - start))
+        }
+        times.sort()
+        let kcSpikes = body.network.populations[body.kc].spikeCount
+        print(String(format: "one training image, %d KCs, %d steps: median %.2f ms, min %.2f ms (%d images; %.0f KC spikes/image), peak RSS %.1f MiB",
+                     kc, p.presentSteps, times[times.count / 2] * 1e3, times[0] * 1e3, times.count,
+                     Double(kcSpikes) / Double(times.count), peakResidentMiB()))
+        guard !imagesOnly else { return }
+        let n = min(train + test, all.count)
+        let parts = all.subset(0..<n).split(testCount: min(test, n - 1))
+        let r = GeNNMNISTEvaluator.evaluate(parameters: p, training: parts.training, test: parts.test,
+                                            protocol: .init(classCount: 10, epochs: 1),
+                                            settings: EvaluationSettings(rubric: .accuracy), seed: 1)
+        print(String(format: "one evaluation, %d KCs, %d training + %d test images, 10 classes: %.2f s wall, accuracy %.4f, no response %.4f, %@, peak RSS %.1f MiB",
+                     kc, parts.training.count, parts.test.count, r.wallSeconds, r.fitness, r.components[2], r.status.name,
+                     peakResidentMiB()))
     }
 }

@@ -35,10 +35,10 @@ struct DataOptions: ParsableArguments {
     }
 
     /// Load the images, turning loader errors into bad-input errors (exit code 2).
-    func load() throws -> LabelledImages {
+    func load(classCount: Int = 4) throws -> LabelledImages {
         if let data, Self.looksLikeIDX(data), labels == nil {
             throw BadInput("--data \(data) looks like an IDX images file: give its labels with --labels FILE")
         }
-        do { return try source.load() } catch { throw BadInput("\(error)") }
+        do { return try source.load(classCount: classCount) } catch { throw BadInput("\(error)") }
     }
 }

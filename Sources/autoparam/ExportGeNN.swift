@@ -2,6 +2,9 @@ import ArgumentParser
 import Analysis
 import MushroomBodyModel
 import Foundation
+import Randomness
+import RunFile
+import ExperimentFiles
 
 /// `autoparam export-genn`: a PyGeNN 5 script of one evaluated genotype of a run file.
 struct ExportGeNN: ParsableCommand {
@@ -15,11 +18,39 @@ struct ExportGeNN: ParsableCommand {
             prints the seed-242 score. Default: replicate 0, its best evaluation. See docs/export-genn.md.
               autoparam export-genn runs/quickstart.h5 > best_brain.py
               autoparam export-genn runs/quickstart.h5 --replicate 1 --evaluation 12 --weights --output brain.py
+            GeNN's MNIST mushroom body for a genotype (no run file): the script trains and tests it on \
+            the images, which are written beside it as .npy with autoparam's PN→KC wiring, and prints \
+            the held-out accuracy:
+              autoparam export-genn --network genn-mnist --genotype kc_count=2000 --data IMAGES --labels LABELS \\
+                --test-count 800 --output mnist_mb.py
             """
     )
 
-    @Argument(help: ArgumentHelp("The run file (.h5).", valueName: "run-file"))
-    var runFile: String
+    @Argument(help: ArgumentHelp("The run file (.h5); not with --network genn-mnist.", valueName: "run-file"))
+    var runFile: String?
+
+    @Option(help: "genn-mnist: export GeNN's MNIST mushroom body for --genotype instead of an evaluation of a run file.")
+    var network: NetworkKind?
+
+    @Option(help: ArgumentHelp("genn-mnist: comma-separated name=value pairs.", valueName: "name=value,..."))
+    var genotype: String = ""
+
+    @OptionGroup var data: DataOptions
+
+    @Option(name: .customLong("test-count"), help: "genn-mnist: held-out test images (the last ones). Default: a fifth of the images.")
+    var testCount: Int?
+
+    @Option(help: "genn-mnist: classes, one MBON each (images with a label below it are used). Default: 10.")
+    var classes: Int = 10
+
+    @Option(help: "genn-mnist: passes over the training images.")
+    var epochs: Int = 1
+
+    @Option(help: "genn-mnist: the seed of autoparam's PN→KC wiring, written beside the script (as `evaluate --seed`).")
+    var seed: UInt64 = 1
+
+    @Flag(name: .customLong("genn-wiring"), help: "genn-mnist: let GeNN draw the PN→KC wiring instead of writing autoparam's.")
+    var gennWiring = false
 
     @Option(help: "Replicate to export from.")
     var replicate: Int = 0
@@ -37,6 +68,14 @@ struct ExportGeNN: ParsableCommand {
     var output: String?
 
     func validate() throws {
+        if network == .gennMNIST {
+            if runFile != nil { throw ValidationError("--network genn-mnist exports a genotype, not a run file: leave out \(runFile!)") }
+            if output == nil { throw ValidationError("--network genn-mnist needs --output: the images, labels and wiring are written beside the script") }
+            if classes < 1 { throw ValidationError("--classes must be at least 1, found \(classes)") }
+            if epochs < 1 { throw ValidationError("--epochs must be at least 1, found \(epochs)") }
+            return
+        }
+        if runFile == nil { throw ValidationError("missing the run file (or --network genn-mnist with --genotype)") }
         if best && evaluation != nil { throw ValidationError("--best and --evaluation contradict each other: choose one") }
         if weights && output == nil {
             throw ValidationError("--weights needs --output: the weights are written beside the script, as <script name>_kc_dn_weights.npy")
@@ -51,6 +90,8 @@ struct ExportGeNN: ParsableCommand {
     }
 
     func run() throws {
+        if network == .gennMNIST { return try exportGeNNMNIST() }
+        let runFile = self.runFile!
         let weightsPath = output.map(Self.weightsPath(forScript:))
         let result: GeNNRunExport
         do {
@@ -83,5 +124,53 @@ struct ExportGeNN: ParsableCommand {
             }
             printError("wrote \(weightsPath) (\(result.kcCount) KCs × \(GeNNRunExport.dnCount) DNs, float32)")
         }
+    }
+}
+
+extension ExportGeNN {
+    /// `--network genn-mnist`: the script and, beside it, the images, labels and PN→KC wiring.
+    func exportGeNNMNIST() throws {
+        let parameters: GeNNMNISTParameters
+        let pairs: [(String, Double)]
+        do {
+            pairs = try GenotypeText.parse(genotype)
+            parameters = try GeNNMNISTParameters().setting(pairs)
+        } catch { throw BadInput("--genotype: \(error)") }
+        let problems = parameters.problems()
+        guard problems.isEmpty else { throw BadInput("--genotype: \(problems.joined(separator: "; "))") }
+        var all = PresentedImages(try data.load(classCount: max(classes, 10)))
+        let keep = all.labels.indices.filter { (0..<classes).contains(all.labels[$0]) }
+        guard keep.count >= 2 else { throw BadInput("--classes \(classes): only \(keep.count) images have a label below \(classes)") }
+        if keep.count < all.count { all = all.subset(keep) }
+        let k = testCount ?? max(1, all.count / 5)
+        guard k >= 1, k < all.count else {
+            throw BadInput("--test-count must be between 1 and \(all.count - 1) for \(all.count) images, found \(k)")
+        }
+        let output = self.output!
+        let names = GeNNMNISTExport.companionNames(forScript: output)
+        var connectivity: Data?
+        if !gennWiring {
+            let body = GeNNMNISTNetwork(parameters: parameters, pnCount: all.pixelsPerImage, classCount: classes, seed: SeedTree(seed))
+            connectivity = GeNNMNISTExport.connectivityNPY(rowStart: body.pnKCRows.rowStart, targets: body.pnKCRows.targets)
+        }
+        let export = GeNNMNISTExport(
+            parameters: parameters, genotype: pairs, classCount: classes, epochs: epochs, trainCount: all.count - k, testCount: k,
+            imagesFile: names.images, labelsFile: names.labels, connectivityFile: connectivity == nil ? nil : names.connectivity,
+            provenance: ["exported by autoparam \(AutoparamVersion.current): export-genn --network genn-mnist",
+                         "genotype \(GenotypeText.format(pairs)); \(all.count - k) training + \(k) test images, \(classes) classes, \(epochs) epoch(s)",
+                         gennWiring ? "PN->KC wiring: GeNN's FixedNumberPreWithReplacement" : "PN->KC wiring: autoparam's for evaluation seed \(seed)"])
+        let url = URL(fileURLWithPath: output)
+        let dir = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try Data(export.script.utf8).write(to: url)
+            try GeNNMNISTExport.imagesNPY(all).write(to: dir.appendingPathComponent(names.images))
+            try GeNNMNISTExport.int32NPY(all.labels.map(Int32.init), shape: [all.count]).write(to: dir.appendingPathComponent(names.labels))
+            if let connectivity { try connectivity.write(to: dir.appendingPathComponent(names.connectivity)) }
+        } catch {
+            throw BadInput("cannot write beside \(output): \(error.localizedDescription)")
+        }
+        printError("wrote \(output) (genn-mnist, \(all.count - k) training + \(k) test images) with \(names.images), \(names.labels)"
+                   + (connectivity == nil ? "" : ", \(names.connectivity)"))
     }
 }

@@ -10,8 +10,11 @@ struct Parameters: ParsableCommand {
     @Flag(help: "Print a Markdown table (docs/parameters.md is made with it).")
     var markdown = false
 
+    @Option(help: "Network: seed (the seed's mushroom body) or genn-mnist (GeNN 5's MNIST classifier).")
+    var network: NetworkKind = .seed
+
     func run() {
-        let defs = MushroomBodyParameters.definitions
+        let defs = network.definitions
         if markdown {
             print("| name | unit | default | allowed | meaning |")
             print("|---|---|---|---|---|")
@@ -30,3 +33,5 @@ struct Parameters: ParsableCommand {
         }
     }
 }
+
+extension NetworkKind: ExpressibleByArgument {}

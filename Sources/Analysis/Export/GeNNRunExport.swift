@@ -97,6 +97,12 @@ public struct GeNNRunExport: Sendable {
         } catch {
             throw GeNNExportError("the experiment text stored in \(path) no longer parses, so its parameters are unknown:\n\(error)")
         }
+        if experiment.network != .seed {
+            let genes = zip(layout.genes.map(\.name), table.genotypes[row]).map { ($0, $1) }
+            throw GeNNExportError("\(path) evolved the \(experiment.network.rawValue) network: export its evaluation \(row) with "
+                                  + "autoparam export-genn --network \(experiment.network.rawValue) --genotype \(GenotypeText.format(genes)) "
+                                  + "--data IMAGES --labels LABELS --test-count N --output SCRIPT.py")
+        }
         var warnings: [String] = []
         let geneNames = layout.genes.map(\.name)
         if geneNames != experiment.genes.names {

@@ -71,9 +71,7 @@ public struct MushroomBodyParameters: Sendable, Hashable {
     /// - Throws: ``UnknownParameterError`` (with a did-you-mean suggestion) for a name that is
     ///   not in ``definitions``. Values are not checked here; see ``problems()``.
     public func setting(_ name: String, to value: Double) throws -> MushroomBodyParameters {
-        guard let i = Self.index[name] else {
-            throw UnknownParameterError(name: name, suggestion: closestMatch(to: name, in: Self.definitions.map(\.name)))
-        }
+        guard let i = Self.index[name] else { throw NetworkKind.seed.unknownParameter(name) }
         var copy = self
         copy.values[i] = value
         return copy
@@ -109,12 +107,22 @@ public struct MushroomBodyParameters: Sendable, Hashable {
 public struct UnknownParameterError: Error, Sendable, Hashable, CustomStringConvertible {
     public let name: String
     public let suggestion: String?
-    /// An unknown name, with the closest known name when one is near enough to suggest.
-    public init(name: String, suggestion: String?) {
+    /// The network asked (`seed`, `genn-mnist`), when known.
+    public let network: String?
+    /// The other network, when it has a parameter of this name.
+    public let networkHavingIt: String?
+    /// An unknown name, with the closest known name when one is near enough to suggest, or the
+    /// other network that has it.
+    public init(name: String, suggestion: String?, network: String? = nil, networkHavingIt: String? = nil) {
         self.name = name
         self.suggestion = suggestion
+        self.network = network
+        self.networkHavingIt = networkHavingIt
     }
     public var description: String {
-        "unknown parameter \"\(name)\"" + (suggestion.map { " (did you mean \"\($0)\"?)" } ?? "")
+        if let other = networkHavingIt {
+            return "\"\(name)\" is a parameter of the \(other) network, not of the \(network ?? "chosen") network (set `network: \(other)` to use it)"
+        }
+        return "unknown parameter \"\(name)\"" + (suggestion.map { " (did you mean \"\($0)\"?)" } ?? "")
     }
 }
