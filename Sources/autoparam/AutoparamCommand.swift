@@ -14,7 +14,7 @@ struct AutoparamCommand: ParsableCommand {
             Exit codes: 0 success, 1 a failure while running, 2 bad input (arguments or experiment file).
             """,
         version: AutoparamVersion.current,
-        subcommands: [Run.self, Validate.self, Inspect.self, Report.self, ExportGeNN.self, Merge.self, Slurm.self, Evaluate.self, Neuron.self, Parameters.self]
+        subcommands: [Run.self, Validate.self, Inspect.self, Report.self, Compare.self, Runs.self, ExportGeNN.self, Merge.self, Slurm.self, Evaluate.self, Neuron.self, Parameters.self]
     )
 }
 
