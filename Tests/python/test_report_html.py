@@ -149,7 +149,7 @@ def test_page_fits_the_window_and_every_dot_has_a_hover_value(page, tmp_path, wi
 
 
 def test_log_axes_have_at_least_three_tick_labels(page):
-    """A log axis (tick labels such as "1e-3", "2e-3") never shows a lone label: grouped by the
+    """A log axis (tick labels such as "1e-3", "2e-3", "1.25e-06") never shows a lone label: grouped by the
     coordinate they share (x for a vertical axis, y for a horizontal one), each axis of the gene
     panels has three or more."""
     html_path, _ = page
@@ -157,7 +157,7 @@ def test_log_axes_have_at_least_three_tick_labels(page):
     for plot, shared in (("gene-lineage", "x"), ("gene-fitness", "y")):
         svg = re.search(rf'<svg id="{plot}".*?</svg>', text, re.S).group(0)
         axes = {}
-        for x, y, label in re.findall(r'<text x="([^"]+)" y="([^"]+)"[^>]*>([1-9]e-?\d+)</text>', svg):
+        for x, y, label in re.findall(r'<text x="([^"]+)" y="([^"]+)"[^>]*>(-?\d+(?:\.\d+)?e[-+]?\d+)</text>', svg):
             # Panels are 320 px wide and 250 px tall, starting 40 px down (ReportPlots.genePanels).
             panel = (int(float(x) // 320), int((float(y) - 40) // 250))
             axes.setdefault((x if shared == "x" else y, panel), []).append(label)
