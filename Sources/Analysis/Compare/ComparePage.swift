@@ -30,28 +30,28 @@ public enum ComparePage {
             out += "<div class=\"incomplete\"><strong>Some runs are incomplete.</strong> Everything below covers committed tournaments only.<br>\n"
             out += incomplete.map(e).joined(separator: "<br>\n") + "</div>\n"
         }
-        out += "<h2>Runs</h2>\n<div class=\"wide\"><table>\n<tr><th class=\"text\">run</th><th class=\"text\">file</th><th class=\"text\">experiment</th><th>master seed</th><th>replicates (complete)</th><th>mean</th><th>sd</th><th>median</th><th>95 % interval of the mean</th><th>tournaments to 90 % (median)</th><th>wall s (sum)</th></tr>\n"
+        out += "<h2>Runs</h2>\n<table>\n<tr><th class=\"text\">run</th><th class=\"text\">file</th><th class=\"text\">experiment</th><th>master seed</th><th>replicates (complete)</th><th>mean</th><th>sd</th><th>median</th><th>95 % interval of the mean</th><th>tournaments to 90 % (median)</th><th>wall s (sum)</th></tr>\n"
         for (i, run) in comparison.runs.enumerated() {
             let s = run.statistics
-            out += "<tr><td class=\"text\"><span style=\"color:\(Palette.replicate(i))\">●</span> \(e(run.label))</td>"
-            out += "<td class=\"mono\">\(e(run.report.path))</td><td class=\"text\">\(e(run.report.provenance.experimentName))</td>"
+            out += "<tr><td class=\"text wrap\"><span style=\"color:\(Palette.replicate(i))\">●</span> \(e(run.label))</td>"
+            out += "<td class=\"mono\">\(e(run.report.path))</td><td class=\"text wrap\">\(e(run.report.provenance.experimentName))</td>"
             out += "<td>\(run.report.provenance.masterSeed)</td><td>\(run.finalBest.count) (\(run.completeCount)/\(run.replicateCount))</td>"
             out += "<td>\(s.map { ReportFormat.fitness($0.mean) } ?? "-")</td><td>\(s?.standardDeviation.map(ReportFormat.fitness) ?? "-")</td>"
             out += "<td>\(s.map { ReportFormat.fitness($0.median) } ?? "-")</td>"
             out += "<td>\(run.interval.map { "\(ReportFormat.fitness($0.lower))–\(ReportFormat.fitness($0.upper))" } ?? "-")</td>"
             out += "<td>\(run.tournamentsTo90PercentMedian.map(ReportFormat.count) ?? "-")</td><td>\(run.wallSecondsTotal.map(ReportFormat.seconds) ?? "-")</td></tr>\n"
         }
-        out += "</table></div>\n"
+        out += "</table>\n"
         out += "<h2>Pairwise tests</h2>\n"
         if comparison.pairs.isEmpty {
             out += "<p class=\"note\">One run: nothing to compare.</p>\n"
         } else {
             out += "<table>\n<tr><th class=\"text\">first</th><th class=\"text\">second</th><th>n1</th><th>n2</th><th>U</th><th>p (two-sided)</th><th class=\"text\">method</th><th>rank-biserial r</th></tr>\n"
             for pair in comparison.pairs {
-                out += "<tr><td class=\"text\">\(e(comparison.runs[pair.first].label))</td><td class=\"text\">\(e(comparison.runs[pair.second].label))</td>"
+                out += "<tr><td class=\"text wrap\">\(e(comparison.runs[pair.first].label))</td><td class=\"text wrap\">\(e(comparison.runs[pair.second].label))</td>"
                 if let t = pair.test {
                     out += "<td>\(t.n1)</td><td>\(t.n2)</td><td>\(ReportFormat.count(t.u))</td><td>\(RunComparison.pValue(t.p))</td>"
-                    out += "<td class=\"text\">\(t.method == .exact ? "exact" : "normal approximation (tie and continuity corrected)")</td><td>\(String(format: "%+.3f", t.rankBiserial))</td></tr>\n"
+                    out += "<td class=\"text wrap\">\(t.method == .exact ? "exact" : "normal approximation (tie and continuity corrected)")</td><td>\(String(format: "%+.3f", t.rankBiserial))</td></tr>\n"
                 } else {
                     out += "<td>-</td><td>-</td><td>-</td><td>-</td><td class=\"text\">a run has no final best</td><td>-</td></tr>\n"
                 }

@@ -13,7 +13,7 @@ public enum ReportPage {
         h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ccc; padding-bottom: 4px; }
         table { border-collapse: collapse; margin: 8px 0 16px 0; font-size: 13px; }
         th, td { padding: 3px 10px; border-bottom: 1px solid #e4e4e4; text-align: right; vertical-align: top; }
-        th { background: #f3f3f3; white-space: nowrap; }
+        th { background: #f3f3f3; }
         td.text, th.text { text-align: left; }
         td.mono { font-family: "DejaVu Sans Mono", monospace; text-align: left; font-size: 12px; }
         .incomplete { background: #fff3cd; border: 1px solid #e0c060; padding: 8px 12px; }
@@ -22,7 +22,8 @@ public enum ReportPage {
         figcaption { font-size: 13px; color: #444; max-width: 1100px; }
         pre { background: #f7f7f7; border: 1px solid #ddd; padding: 10px; font-size: 12px; overflow-x: auto; }
         svg { display: block; max-width: 100%; height: auto; }
-        td, th { overflow-wrap: anywhere; }
+        td { white-space: nowrap; }
+        td.mono, td.wrap { white-space: normal; overflow-wrap: anywhere; }
         table { max-width: 100%; }
         """
 
@@ -142,7 +143,7 @@ public enum ReportPage {
             ("recorded populations", report.layout.populationNames.isEmpty ? "none" : report.layout.populationNames.joined(separator: ", ")),
             ("replicate seeds", report.replicates.map { "\($0.replicate): \($0.seed)" }.joined(separator: ", ")),
         ]
-        for (key, value) in rows { out += "<tr><th class=\"text\">\(e(key))</th><td class=\"text\">\(e(value))</td></tr>\n" }
+        for (key, value) in rows { out += "<tr><th class=\"text\">\(e(key))</th><td class=\"text wrap\">\(e(value))</td></tr>\n" }
         out += "</table>\n</body>\n</html>\n"
         return out
     }
