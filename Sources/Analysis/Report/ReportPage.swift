@@ -23,7 +23,8 @@ public enum ReportPage {
         pre { background: #f7f7f7; border: 1px solid #ddd; padding: 10px; font-size: 12px; overflow-x: auto; }
         svg { display: block; max-width: 100%; height: auto; }
         td { white-space: nowrap; }
-        td.mono, td.wrap { white-space: normal; overflow-wrap: anywhere; }
+        td.mono { white-space: normal; overflow-wrap: anywhere; min-width: 6em; }
+        td.wrap { white-space: normal; overflow-wrap: break-word; }
         table { max-width: 100%; }
         """
 
