@@ -95,10 +95,11 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: fastMath
         ),
-        /// Reading finished or live runs: inspect, report (text, JSON, CSV, HTML) and the PyGeNN export.
+        /// Reading finished or live runs: inspect, report (text, JSON, CSV, HTML), compare and
+        /// list runs, and the PyGeNN export.
         .target(
             name: "Analysis",
-            dependencies: ["MushroomBodyModel", "ExperimentFiles", "RunFile", "Evolution"],
+            dependencies: ["MushroomBodyModel", "ExperimentFiles", "RunFile", "Evolution", "Randomness"],
             exclude: ["README.md"]
         ),
         /// Runs split over a cluster: shard plans, merging shard files, Slurm job scripts.
@@ -106,8 +107,8 @@ let package = Package(
 
         // MARK: - Executables
 
-        /// The command line: run, validate, inspect, report, export-genn, merge, slurm, evaluate,
-        /// neuron, parameters.
+        /// The command line: run, validate, inspect, report, compare, runs, export-genn, merge,
+        /// slurm, evaluate, neuron, parameters.
         .executableTarget(
             name: "autoparam",
             dependencies: [

@@ -201,8 +201,10 @@ class RunFile:
 
     def fitness_trace(self, replicate):
         """Best and mean population fitness after 0, 1, 2, ... tournaments: a DataFrame with
-        columns tournaments, best, mean, min. Row 0 is the initial population (its committed
-        evaluations with tournament -1), row t the population after tournament t."""
+        columns tournaments, best, mean, min. `tournaments` counts tournaments completed: row 0
+        is the initial population (its committed evaluations with tournament -1), row n the
+        population after n tournaments, i.e. after tournament n - 1 (tournaments are numbered
+        from 0 in the file, as everywhere in autoparam)."""
         evaluations = self.evaluations(replicate)
         initial = evaluations[evaluations["tournament"] < 0]["fitness"].to_numpy()
         t = self.tournaments(replicate)
@@ -214,7 +216,9 @@ class RunFile:
         return pd.DataFrame(rows, columns=["tournaments", "best", "mean", "min"])
 
     def best_evaluation(self, replicate=None):
-        """(replicate, row) of the highest committed fitness (the first on ties), or None."""
+        """(replicate, row) of the best evaluation, or None: the highest committed fitness, ties
+        to the lower replicate, then the earliest row (NaN never wins). The one definition every
+        autoparam command uses (report, export-genn --best, compare; docs/report.md)."""
         evaluations = self.evaluations(replicate)
         evaluations = evaluations[np.isfinite(evaluations["fitness"])]
         if not len(evaluations):

@@ -19,7 +19,8 @@
 # or in several plotted together (one colour per run) to compare them.
 #
 # * **Per replicate**: the best and the mean fitness of the population after each tournament
-#   (tournament 0 is the initial population, before any tournament).
+#   against tournaments completed (0 is the initial population; tournaments themselves are
+#   numbered from 0, so point n is the population after tournament n - 1).
 # * **Across replicates**: the median of the best fitness, with the interquartile band and the
 #   range, after each tournament.
 # * **Final best**: a table of each replicate's final best fitness (and the summary statistics
@@ -168,7 +169,8 @@ save_figure(fig, out, "fitness_median.png")
 # ## Final best fitness
 # For each replicate (of each run): its status, committed tournaments and evaluations, the best
 # and mean population fitness after its last committed tournament, and the best evaluation ever
-# recorded (with its row). Then the statistics of the final best across replicates (per run).
+# recorded (with its row): the highest fitness, ties to the earliest row, as in every autoparam
+# command. Then the statistics of the final best across replicates (per run).
 
 # %%
 rows = []

@@ -60,8 +60,8 @@ RUN_FILE = "runs/quickstart.h5"
 
 
 def extra_arguments(parser):
-    parser.add_argument("--replicate", type=int, help="replicate (default: the one holding the best evaluation)")
-    parser.add_argument("--evaluation", type=int, help="evaluation row in that replicate (default: its best)")
+    parser.add_argument("--replicate", type=int, help="replicate (default: the one holding the best evaluation: highest fitness, ties to the lower replicate, then the earliest row)")
+    parser.add_argument("--evaluation", type=int, help="evaluation row in that replicate (default: its best: highest fitness, ties to the earliest row)")
 
 
 args = parse_arguments("Spike rasters, DN responses and KC sparseness of one evaluation.", RUN_FILE,

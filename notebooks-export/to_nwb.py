@@ -214,7 +214,7 @@ def main(argv=None):
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--evaluation", type=parse_evaluation, metavar="R/E",
                        help="replicate R, evaluation row E (e.g. 0/12)")
-    which.add_argument("--best", action="store_true", help="the evaluation with the highest committed fitness")
+    which.add_argument("--best", action="store_true", help="the best evaluation: the highest committed fitness, ties to the lower replicate, then the earliest row (as every autoparam command)")
     parser.add_argument("--output", required=True, help="the NWB file to write")
     args = parser.parse_args(argv)
     if args.best:

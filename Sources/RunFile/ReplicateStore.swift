@@ -67,8 +67,10 @@ final class ReplicateStore {
         func column<T: HDF5Numeric>(_ path: String, _ type: T.Type, width: Int? = nil,
                                    storage: HDF5Storage? = nil) throws -> HDF5Dataset {
             if create {
-                return try group.createDataset(path, of: T.self, shape: width.map { [0, $0] } ?? [0],
-                                               extendable: true, storage: storage ?? runStorage.rows)
+                let dataset = try group.createDataset(path, of: T.self, shape: width.map { [0, $0] } ?? [0],
+                                                      extendable: true, storage: storage ?? runStorage.rows)
+                try RunFileDescriptions.describe(dataset, path: path)
+                return dataset
             }
             return try group.openDataset(path)
         }
@@ -77,11 +79,14 @@ final class ReplicateStore {
         maxFitness = try column("\(N.evaluations)/\(N.maxFitness)", Double.self)
         components = try column("\(N.evaluations)/\(N.components)", Double.self, width: c)
         status = try column("\(N.evaluations)/\(N.status)", Int32.self)
-        statusMessage = create
-            ? try group.createDataset("\(N.evaluations)/\(N.statusMessage)", type: .fixedString(N.statusMessageBytes),
-                                      shape: [0], extendable: true,
-                                      storage: storage.rows)
-            : try group.openDataset("\(N.evaluations)/\(N.statusMessage)")
+        if create {
+            let path = "\(N.evaluations)/\(N.statusMessage)"
+            statusMessage = try group.createDataset(path, type: .fixedString(N.statusMessageBytes),
+                                                    shape: [0], extendable: true, storage: storage.rows)
+            try RunFileDescriptions.describe(statusMessage, path: path)
+        } else {
+            statusMessage = try group.openDataset("\(N.evaluations)/\(N.statusMessage)")
+        }
         seed = try column("\(N.evaluations)/\(N.seed)", UInt64.self)
         wallSeconds = try column("\(N.evaluations)/\(N.wallSeconds)", Double.self)
         tournament = try column("\(N.evaluations)/\(N.tournament)", Int64.self)
@@ -135,10 +140,22 @@ final class ReplicateStore {
             if layout.recordsWeights {
                 try group.openGroup(N.weights).setAttribute(N.shape, N.weightShapeText)
             }
-            try group.writeDataset("\(N.genes)/\(N.names)", layout.genes.map(\.name))
-            try group.writeDataset("\(N.genes)/\(N.priors)", layout.genes.map(\.prior))
-            try group.writeDataset("\(N.genes)/\(N.lower)", layout.genes.map(\.lower))
-            try group.writeDataset("\(N.genes)/\(N.upper)", layout.genes.map(\.upper))
+            for (name, dataset) in [
+                (N.names, try group.writeDataset("\(N.genes)/\(N.names)", layout.genes.map(\.name))),
+                (N.priors, try group.writeDataset("\(N.genes)/\(N.priors)", layout.genes.map(\.prior))),
+                (N.lower, try group.writeDataset("\(N.genes)/\(N.lower)", layout.genes.map(\.lower))),
+                (N.upper, try group.writeDataset("\(N.genes)/\(N.upper)", layout.genes.map(\.upper))),
+            ] {
+                try RunFileDescriptions.describe(dataset, path: "\(N.genes)/\(name)")
+                try dataset.close()
+            }
+            if let protocolRecord = layout.protocolDescription {
+                for name in layout.populationNames {
+                    if let size = protocolRecord.populationSize(of: name) {
+                        try group.openGroup("\(N.spikes)/\(name)").setAttribute(N.size, Int64(size))
+                    }
+                }
+            }
             if let populationSize = layout.populationSize {
                 checkpoint = try CheckpointStore(create: try group.createGroup(N.checkpoint),
                                                  populationSize: populationSize, geneCount: g, storage: storage)
@@ -251,6 +268,7 @@ final class CheckpointStore {
         let rows = storage.checkpoints
         func make<T: HDF5Numeric>(_ name: String, _: T.Type, _ shape: [Int]) throws -> HDF5Dataset {
             let dataset = try group.createDataset(name, of: T.self, shape: [0] + shape, extendable: true, storage: rows)
+            try RunFileDescriptions.describe(dataset, path: "\(N.checkpoint)/\(name)")
             // Make the chunk index now (see RunFileStorage).
             try dataset.setRowCount(1)
             try dataset.setRowCount(0)

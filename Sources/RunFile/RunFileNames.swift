@@ -22,6 +22,18 @@ enum RunFileNames {
     static let components = "components"
     static let recordsWeights = "records_weights"
     static let populationSize = "population_size"
+    // Root attributes of the protocol and network (RunProtocolDescription).
+    static let stimulusMilliseconds = "stimulus_ms"
+    static let blankMilliseconds = "blank_ms"
+    static let trainingImages = "training_images"
+    static let testImages = "test_images"
+    static let imagesPerEvaluation = "images_per_evaluation"
+    static let epochs = "epochs"
+    static let networkPopulations = "network_populations"
+    static let networkPopulationSizes = "network_population_sizes"
+    static let variesWithGenes = "varies_with_genes"
+    /// Attribute of each `spikes/<POP>` group: the population's size as the experiment fixes it.
+    static let size = "size"
 
     // Dataset group.
     static let dataset = "dataset"

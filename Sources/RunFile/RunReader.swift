@@ -163,8 +163,24 @@ public final class RunReader {
             dtMilliseconds: try root.attribute(N.dtMilliseconds, as: Double.self),
             stepsPerEvaluation: Int(try root.attribute(N.stepsPerEvaluation, as: Int64.self)),
             populationSize: try root.hasAttribute(N.populationSize)
-                ? Int(try root.attribute(N.populationSize, as: Int64.self)) : nil)
+                ? Int(try root.attribute(N.populationSize, as: Int64.self)) : nil,
+            protocolDescription: try readProtocolDescription(root))
         return (provenance, layout)
+    }
+
+    /// The protocol's timing and the network's sizes, nil in files written before they were recorded.
+    static func readProtocolDescription(_ root: HDF5Group) throws -> RunProtocolDescription? {
+        typealias N = RunFileNames
+        guard try root.hasAttribute(N.stimulusMilliseconds) else { return nil }
+        return RunProtocolDescription(
+            stimulusMilliseconds: try root.attribute(N.stimulusMilliseconds, as: Double.self),
+            blankMilliseconds: try root.attribute(N.blankMilliseconds, as: Double.self),
+            trainingImages: Int(try root.attribute(N.trainingImages, as: Int64.self)),
+            testImages: Int(try root.attribute(N.testImages, as: Int64.self)),
+            epochs: try root.hasAttribute(N.epochs) ? Int(try root.attribute(N.epochs, as: Int64.self)) : nil,
+            networkPopulations: try root.stringArrayAttribute(N.networkPopulations),
+            networkPopulationSizes: try root.attributeArray(N.networkPopulationSizes, as: Int64.self).map(Int.init),
+            variesWithGenes: try root.stringArrayAttribute(N.variesWithGenes))
     }
 
     // MARK: - Dataset
@@ -274,6 +290,20 @@ public final class RunReader {
             let rows = Int(bounds[0])..<Int(bounds[1])
             return SpikeTrain(steps: try group.openDataset("\(base)/\(N.steps)").read(rows: rows, as: UInt32.self),
                               ids: try group.openDataset("\(base)/\(N.ids)").read(rows: rows, as: UInt32.self))
+        }
+    }
+
+    /// Spike counts of every committed evaluation of `replicate`, per recorded population:
+    /// `counts[p][e] = index[e+1] − index[e]` of `spikes/<POP>/index` (no spikes are read).
+    public func spikeCounts(replicate: Int) throws -> [[Int]] {
+        try retrying {
+            typealias N = RunFileNames
+            let group = try self.group(replicate)
+            let e = committed[replicate].evaluations
+            return try layout.populationNames.map { name in
+                let offsets = try group.openDataset("\(N.spikes)/\(name)/\(N.index)").read(rows: 0..<(e + 1), as: UInt64.self)
+                return (0..<e).map { Int(offsets[$0 + 1] - offsets[$0]) }
+            }
         }
     }
 

@@ -159,14 +159,27 @@ public final class RunRecorder {
         if let populationSize = layout.populationSize {
             try root.setAttribute(N.populationSize, Int64(populationSize))
         }
+        if let description = layout.protocolDescription {
+            try root.setAttribute(N.stimulusMilliseconds, description.stimulusMilliseconds)
+            try root.setAttribute(N.blankMilliseconds, description.blankMilliseconds)
+            try root.setAttribute(N.trainingImages, Int64(description.trainingImages))
+            try root.setAttribute(N.testImages, Int64(description.testImages))
+            try root.setAttribute(N.imagesPerEvaluation, Int64(description.imagesPerEvaluation))
+            if let epochs = description.epochs { try root.setAttribute(N.epochs, Int64(epochs)) }
+            try root.setAttribute(N.networkPopulations, description.networkPopulations)
+            try root.setAttribute(N.networkPopulationSizes, description.networkPopulationSizes.map(Int64.init))
+            try root.setAttribute(N.variesWithGenes, description.variesWithGenes)
+        }
 
         let images = try root.createDataset("\(N.dataset)/\(N.images)", of: UInt8.self,
                                             shape: [dataset.imageCount, RunDatasetRecord.pixelsPerImage],
                                             storage: dataset.imageCount > 0 ? durability.storage.images : .contiguous)
         try images.write(dataset.images)
+        try RunFileDescriptions.describe(images, path: "\(N.dataset)/\(N.images)")
         let labels = try root.createDataset("\(N.dataset)/\(N.labels)", of: Int32.self, shape: [dataset.imageCount],
                                             storage: dataset.imageCount > 0 ? durability.storage.labels : .contiguous)
         try labels.write(dataset.labels)
+        try RunFileDescriptions.describe(labels, path: "\(N.dataset)/\(N.labels)")
         let datasetGroup = try root.openGroup(N.dataset)
         try datasetGroup.setAttribute(N.classNames, dataset.classNames)
         try images.close()

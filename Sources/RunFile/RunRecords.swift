@@ -243,10 +243,15 @@ public struct RunLayout: Sendable, Hashable {
     /// created with the file. When nil they are created by the first checkpoint, which adds
     /// objects to a published file (a kill in that one flush is the riskiest moment).
     public var populationSize: Int?
+    /// The protocol's timing and the network's sizes, written as root attributes so the file
+    /// explains itself; nil in files written before they were recorded.
+    public var protocolDescription: RunProtocolDescription?
 
     public init(replicateCount: Int, genes: [GeneDescription], componentNames: [String], populationNames: [String],
-                recordsWeights: Bool, dtMilliseconds: Double, stepsPerEvaluation: Int, populationSize: Int? = nil) {
+                recordsWeights: Bool, dtMilliseconds: Double, stepsPerEvaluation: Int, populationSize: Int? = nil,
+                protocolDescription: RunProtocolDescription? = nil) {
         self.populationSize = populationSize
+        self.protocolDescription = protocolDescription
         self.replicateCount = replicateCount
         self.genes = genes
         self.componentNames = componentNames
@@ -269,4 +274,46 @@ public enum ReplicateStatus: String, Sendable, Hashable, CaseIterable {
     case failed
     /// Stopped on request (signal, user), resumable.
     case interrupted
+}
+
+/// The protocol's timing and the network's population sizes as the experiment fixes them
+/// (root attributes `stimulus_ms`, `blank_ms`, `training_images`, `test_images`,
+/// `images_per_evaluation`, `epochs`, `network_populations`, `network_population_sizes`,
+/// `varies_with_genes`; docs/hdf5-layout.md).
+public struct RunProtocolDescription: Sendable, Hashable {
+    /// Length of each image's stimulus, ms.
+    public var stimulusMilliseconds: Double
+    /// Length of the blank after each stimulus, ms.
+    public var blankMilliseconds: Double
+    /// Images presented with the teacher on (training), and held-out test images after them.
+    public var trainingImages: Int
+    public var testImages: Int
+    /// Passes over the training images, when the protocol has more than one notion of it.
+    public var epochs: Int?
+    /// Every population of the network and its size under the fixed parameters (parallel).
+    public var networkPopulations: [String]
+    public var networkPopulationSizes: [Int]
+    /// Genes that change any of these per genotype (`kc_count`, `stimulus_ms`, `blank_ms`,
+    /// `dt`); then `evaluations/population_sizes` holds each evaluation's own sizes.
+    public var variesWithGenes: [String]
+
+    public init(stimulusMilliseconds: Double, blankMilliseconds: Double, trainingImages: Int, testImages: Int,
+                epochs: Int? = nil, networkPopulations: [String], networkPopulationSizes: [Int], variesWithGenes: [String]) {
+        self.stimulusMilliseconds = stimulusMilliseconds
+        self.blankMilliseconds = blankMilliseconds
+        self.trainingImages = trainingImages
+        self.testImages = testImages
+        self.epochs = epochs
+        self.networkPopulations = networkPopulations
+        self.networkPopulationSizes = networkPopulationSizes
+        self.variesWithGenes = variesWithGenes
+    }
+
+    /// Images presented per evaluation (training, then test).
+    public var imagesPerEvaluation: Int { trainingImages + testImages }
+
+    /// The fixed size of population `name`, nil when the network has no such population.
+    public func populationSize(of name: String) -> Int? {
+        networkPopulations.firstIndex(of: name).map { networkPopulationSizes[$0] }
+    }
 }

@@ -257,7 +257,35 @@ public enum ExperimentRunner {
         return RunLayout(replicateCount: e.replicates, genes: genes, componentNames: e.rubric.componentNames,
                          populationNames: e.record.allEvaluations ? e.record.populations : [],
                          recordsWeights: e.record.finalWeights, dtMilliseconds: e.dtMs, stepsPerEvaluation: steps,
-                         populationSize: e.ga.populationSize)
+                         populationSize: e.ga.populationSize,
+                         protocolDescription: protocolDescription(e, training: training, test: test))
+    }
+
+    /// The timing and population sizes the run file records as root attributes (the
+    /// evaluator's network: the seed's one PN per pixel, `kc_count` KCs, 4 DNs and 1 GGN, or
+    /// GeNN's MNIST network's PNs, KCs, 1 GGN and one MBON per class).
+    static func protocolDescription(_ e: Experiment, training: PresentedImages, test: PresentedImages?) -> RunProtocolDescription {
+        let genes = Set(e.genes.genes.map(\.name))
+        switch e.network {
+        case .seed:
+            return RunProtocolDescription(
+                stimulusMilliseconds: Double(e.model.stimulusSteps) * e.model.dtMs,
+                blankMilliseconds: Double(e.model.blankSteps) * e.model.dtMs,
+                trainingImages: training.count, testImages: test?.count ?? 0,
+                networkPopulations: MushroomBody.populationNames,
+                networkPopulationSizes: [training.pixelsPerImage, e.model.kcCount, 4, 1],
+                variesWithGenes: ["kc_count", "stimulus_ms", "blank_ms", "dt"].filter(genes.contains))
+        case .gennMNIST:
+            let p = e.gennMNISTModel
+            let classes = ((training.labels + (test?.labels ?? [])).max() ?? 0) + 1
+            return RunProtocolDescription(
+                stimulusMilliseconds: Double(p.presentSteps) * p.dtMs,
+                blankMilliseconds: 0,
+                trainingImages: training.count, testImages: test?.count ?? 0,
+                networkPopulations: GeNNMNISTNetwork.populationNames,
+                networkPopulationSizes: [training.pixelsPerImage, p.kcCount, 1, classes],
+                variesWithGenes: ["kc_count", "present_ms", "dt"].filter(genes.contains))
+        }
     }
 
     static func checkResumable(_ reader: RunReader, _ e: Experiment) throws {

@@ -16,7 +16,7 @@ struct AutoparamCommand: ParsableCommand {
             file or run file). Add --verbose to any command to print HDF5's error stack with an error.
             """,
         version: AutoparamVersion.current,
-        subcommands: [Run.self, Validate.self, Inspect.self, Report.self, ExportGeNN.self, Merge.self, Slurm.self, Evaluate.self, Neuron.self, Parameters.self]
+        subcommands: [Run.self, Validate.self, Inspect.self, Report.self, Compare.self, Runs.self, ExportGeNN.self, Merge.self, Slurm.self, Evaluate.self, Neuron.self, Parameters.self]
     )
 }
 

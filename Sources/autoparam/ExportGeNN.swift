@@ -15,7 +15,8 @@ struct ExportGeNN: ParsableCommand {
             The script holds the evaluation's genotype (GENOTYPE) and every network parameter \
             (PARAMETERS): the run's experiment text with the genes applied. It builds the network \
             for GeNN 5, presents a dataset (the run file itself, or a CSV in the seed's format) and \
-            prints the seed-242 score. Default: replicate 0, its best evaluation. See docs/export-genn.md.
+            prints the seed-242 score. Default: replicate 0, its best evaluation (the highest fitness, ties to \
+            the earliest row, as in autoparam report and compare). See docs/export-genn.md.
               autoparam export-genn runs/quickstart.h5 > best_brain.py
               autoparam export-genn runs/quickstart.h5 --replicate 1 --evaluation 12 --weights --output brain.py
             GeNN's MNIST mushroom body for a genotype (no run file): the script trains and tests it on \

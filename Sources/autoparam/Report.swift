@@ -9,8 +9,11 @@ struct Report: ParsableCommand {
         abstract: "Summarise a run file: per-replicate table, fitness and gene statistics; --json, --csv, --html.",
         discussion: """
             Reads committed tournaments only, so it works on a run that is still going or was \
-            killed, and says which replicates are incomplete. Every table, JSON key, CSV column \
-            and plot is described in docs/report.md. Examples:
+            killed, and says which replicates are incomplete. The best evaluation is the one with \
+            the highest fitness, ties to the earliest row (the same in every output, export-genn \
+            and compare); tournaments are numbered from 0 and traces count tournaments completed \
+            (0 = the initial population). Every table, JSON key, CSV column and plot is described \
+            in docs/report.md. Examples:
               autoparam report runs/quickstart.h5
               autoparam report runs/quickstart.h5 --json > summary.json
               autoparam report runs/quickstart.h5 --csv tables/ --html report.html
@@ -23,7 +26,7 @@ struct Report: ParsableCommand {
     @Flag(help: "Print one JSON object instead of the text tables.")
     var json = false
 
-    @Option(help: ArgumentHelp("Also write evaluations.csv and tournaments.csv into this directory (created if needed).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Also write evaluations.csv (with spike counts per population) and tournaments.csv into this directory (created if needed).", valueName: "dir"))
     var csv: String?
 
     @Option(help: ArgumentHelp("Also write a self-contained HTML page with plots to this file.", valueName: "out.html"))

@@ -179,10 +179,10 @@ final class ReportTests: XCTestCase {
         let evaluations = try String(contentsOfFile: path("csv/evaluations.csv"), encoding: .utf8)
         let lines = evaluations.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         XCTAssertEqual(lines.count, 1 + 6 + 4 + 1)  // header, rows, final newline
-        XCTAssertEqual(lines[0], "replicate,row,tournament,slot,fitness,max_fitness,status,status_message,seed,wall_seconds,kc_count,w_max,spikes,checks")
-        XCTAssertEqual(lines[1], "0,0,-1,0,10.0,50.0,ok,,1000,0.5,100.0,0.5,9.0,1.0")
-        XCTAssertEqual(lines[6], "0,5,2,1,40.0,50.0,ok,,1005,0.5,250.0,0.125,39.0,1.0")
-        XCTAssertEqual(lines[9], "1,2,-1,2,6.0,50.0,numerical_failure,\"NaN in KC 3, step 17\",1002,0.5,180.0,0.6,5.0,1.0")
+        XCTAssertEqual(lines[0], "replicate,row,tournament,slot,fitness,max_fitness,status,status_message,seed,wall_seconds,kc_count,w_max,spikes,checks,spikes_DN")
+        XCTAssertEqual(lines[1], "0,0,-1,0,10.0,50.0,ok,,1000,0.5,100.0,0.5,9.0,1.0,3")
+        XCTAssertEqual(lines[6], "0,5,2,1,40.0,50.0,ok,,1005,0.5,250.0,0.125,39.0,1.0,3")
+        XCTAssertEqual(lines[9], "1,2,-1,2,6.0,50.0,numerical_failure,\"NaN in KC 3, step 17\",1002,0.5,180.0,0.6,5.0,1.0,3")
         XCTAssertEqual(lines[11], "")
         XCTAssertEqual(try String(contentsOfFile: path("csv/tournaments.csv"), encoding: .utf8), """
             replicate,tournament,a,b,winner,loser,evaluation_row,best_fitness,mean_fitness,min_fitness,crossover_mask,mutation_mask,crossover_genes,mutated_genes

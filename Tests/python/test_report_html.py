@@ -130,3 +130,36 @@ def test_page_renders_to_a_picture_that_is_not_blank(page, tmp_path):
     # The plots draw in colour (replicate lines, bands), not only black text on white.
     saturated = (quantised.max(axis=1).astype(int) - quantised.min(axis=1).astype(int) > 60).mean()
     assert saturated > 0.001, f"only {saturated:.2%} coloured pixels: the plots did not render"
+
+
+@pytest.mark.parametrize("width", [1000, 1400])
+def test_page_fits_the_window_and_every_dot_has_a_hover_value(page, tmp_path, width):
+    """At 1000 and 1400 px no element is wider than the window (the plots scale down), and
+    every dot carries a <title> with its value (docs/report.md, "The HTML page")."""
+    from browser_layout import measure
+
+    html_path, _ = page
+    layout = measure(html_path, width, tmp_path)
+    assert layout["count"] == 0, f"elements wider than the {width} px window: {layout['too_wide']}"
+    assert layout["scroll_width"] <= layout["viewport"], layout
+    text = html_path.read_text(encoding="utf-8")
+    circles = re.findall(r"<circle[^>]*?(/?)>", text)
+    assert circles and all(end == "" for end in circles), "a dot without a <title>"
+
+
+
+def test_log_axes_have_at_least_three_tick_labels(page):
+    """A log axis (tick labels such as "1e-3", "2e-3", "1.25e-06") never shows a lone label: grouped by the
+    coordinate they share (x for a vertical axis, y for a horizontal one), each axis of the gene
+    panels has three or more."""
+    html_path, _ = page
+    text = html_path.read_text(encoding="utf-8")
+    for plot, shared in (("gene-lineage", "x"), ("gene-fitness", "y")):
+        svg = re.search(rf'<svg id="{plot}".*?</svg>', text, re.S).group(0)
+        axes = {}
+        for x, y, label in re.findall(r'<text x="([^"]+)" y="([^"]+)"[^>]*>(-?\d+(?:\.\d+)?e[-+]?\d+)</text>', svg):
+            # Panels are 320 px wide and 250 px tall, starting 40 px down (ReportPlots.genePanels).
+            panel = (int(float(x) // 320), int((float(y) - 40) // 250))
+            axes.setdefault((x if shared == "x" else y, panel), []).append(label)
+        for position, labels in axes.items():
+            assert len(labels) >= 3, f"{plot}: a log axis at {shared}={position} has only {labels}"

@@ -187,17 +187,10 @@ public struct GeNNRunExport: Sendable {
         weights.map { NPYFile.float32($0, shape: [kcCount, Self.dnCount]) }
     }
 
-    /// The row of the highest fitness, the first on ties; NaN never wins (row 0 if all are NaN).
+    /// The best evaluation row as everywhere else (``RunReport/bestRow(_:)``): the highest
+    /// fitness, the earliest row on ties; NaN never wins (row 0 if all are NaN).
     static func bestRow(_ fitness: [Double]) -> Int {
-        var best = 0
-        var bestValue = -Double.infinity
-        var found = false
-        for (i, f) in fitness.enumerated() where !f.isNaN && (!found || f > bestValue) {
-            best = i
-            bestValue = f
-            found = true
-        }
-        return best
+        RunReport.bestRow(fitness) ?? 0
     }
 
     static func statusName(_ code: Int32) -> String {

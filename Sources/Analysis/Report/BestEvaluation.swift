@@ -49,8 +49,22 @@ public struct ImageWindows: Sendable, Hashable {
     public func start(_ i: Int) -> Int { i * stepsPerImage }
 }
 
+extension RunReport {
+    /// The best evaluation of the whole file: the highest fitness over every replicate's
+    /// committed rows, ties to the lower replicate, then the earliest row (docs/report.md,
+    /// "Best evaluation"); nil when nothing is committed.
+    public var overallBest: (replicate: Int, row: Int, fitness: Double)? {
+        var best: (replicate: Int, row: Int, fitness: Double)?
+        for r in replicates {
+            guard let p = r.best else { continue }
+            if best == nil || RunReport.greater(p.fitness, than: best!.fitness) { best = (r.replicate, p.row, p.fitness) }
+        }
+        return best
+    }
+}
+
 /// The evaluation with the highest fitness in the file (over every replicate; ties go to the
-/// lower replicate, then the lower row), with its spikes.
+/// lower replicate, then the earliest row), with its spikes.
 public struct BestEvaluation: Sendable {
     public var replicate: Int
     public var row: Int
@@ -66,12 +80,8 @@ public struct BestEvaluation: Sendable {
 
     /// The best evaluation of `report`, read from `reader`; nil when nothing is committed.
     public init?(report: RunReport, reader: RunReader) throws {
-        var best: (r: Int, row: Int, f: Double)?
-        for r in report.replicates {
-            guard let p = r.best else { continue }
-            if best == nil || RunReport.greater(p.fitness, than: best!.f) { best = (r.replicate, p.row, p.fitness) }
-        }
-        guard let best else { return nil }
+        guard let overall = report.overallBest else { return nil }
+        let best = (r: overall.replicate, row: overall.row, f: overall.fitness)
         let table = report.evaluations[best.r]
         replicate = best.r
         row = best.row

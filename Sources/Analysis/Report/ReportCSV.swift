@@ -17,10 +17,12 @@ extension RunReport {
     }
 
     /// The text of `evaluations.csv` (docs/report.md, "CSV files"): a header, then one row per
-    /// committed evaluation of every replicate, replicate by replicate, row by row.
+    /// committed evaluation of every replicate, replicate by replicate, row by row; the last
+    /// columns are the evaluation's spike count in each recorded population (`spikes_KC`, …).
     public func evaluationsCSV() -> String {
         var out = CSV.line(["replicate", "row", "tournament", "slot", "fitness", "max_fitness", "status", "status_message",
-                            "seed", "wall_seconds"] + layout.genes.map(\.name) + layout.componentNames)
+                            "seed", "wall_seconds"] + layout.genes.map(\.name) + layout.componentNames
+                           + layout.populationNames.map { "spikes_\($0)" })
         for (r, table) in evaluations.enumerated() {
             for e in 0..<table.count {
                 var cells = [String(r), String(e), String(table.tournaments[e]), String(table.slots[e]),
@@ -28,6 +30,7 @@ extension RunReport {
                              table.statusMessages[e], String(table.seeds[e]), CSV.number(table.wallSeconds[e])]
                 cells += table.genotypes[e].map(CSV.number)
                 cells += table.components[e].map(CSV.number)
+                cells += spikeCounts[r].map { String($0[e]) }
                 out += CSV.line(cells)
             }
         }

@@ -13,7 +13,7 @@ public enum ReportPage {
         h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ccc; padding-bottom: 4px; }
         table { border-collapse: collapse; margin: 8px 0 16px 0; font-size: 13px; }
         th, td { padding: 3px 10px; border-bottom: 1px solid #e4e4e4; text-align: right; vertical-align: top; }
-        th { background: #f3f3f3; white-space: nowrap; }
+        th { background: #f3f3f3; }
         td.text, th.text { text-align: left; }
         td.mono { font-family: "DejaVu Sans Mono", monospace; text-align: left; font-size: 12px; }
         .incomplete { background: #fff3cd; border: 1px solid #e0c060; padding: 8px 12px; }
@@ -21,8 +21,24 @@ public enum ReportPage {
         figure { margin: 16px 0 24px 0; }
         figcaption { font-size: 13px; color: #444; max-width: 1100px; }
         pre { background: #f7f7f7; border: 1px solid #ddd; padding: 10px; font-size: 12px; overflow-x: auto; }
-        svg { display: block; }
+        svg { display: block; max-width: 100%; height: auto; }
+        td { white-space: nowrap; }
+        td.mono { white-space: normal; overflow-wrap: anywhere; min-width: 6em; }
+        td.wrap { white-space: normal; overflow-wrap: break-word; }
+        table { max-width: 100%; }
         """
+
+    /// The DN heat map's caption: what a response in the outlined cell does and does not show.
+    static func dnCaption(_ windows: ImageWindows) -> String {
+        var caption = "Spikes of each DN in each image's stimulus window (the blank is not counted); the outlined cell of each image is its labelled DN. "
+        caption += "During training the teacher current drives the labelled DN through the whole stimulus window, so a response in an outlined training cell shows teacher forcing, not learning."
+        if let t = windows.testStart {
+            caption += " Images from \(t) on (right of the violet line) are held-out tests with the teacher off and STDP frozen: a response in their outlined cells is what the network learned."
+        } else {
+            caption += " This run has no test phase (teacher off), so the map cannot show what was learned."
+        }
+        return caption
+    }
 
     /// The page for `report`; `reader` supplies the data set and the best evaluation's spikes.
     public static func html(_ report: RunReport, reader: RunReader) throws -> String {
@@ -33,6 +49,7 @@ public enum ReportPage {
             <html lang="en">
             <head>
             <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>autoparam report: \(e(p.experimentName))</title>
             <style>
             \(style)
@@ -80,12 +97,12 @@ public enum ReportPage {
             "<figure>\n\(svg)\n<figcaption>\(e(caption))</figcaption>\n</figure>\n"
         }
         out += "<h2>Fitness</h2>\n"
-        out += figure(ReportPlots.fitnessTraces(report), "Best (solid) and mean (dashed) stored fitness of each replicate's population after each committed tournament; tournament 0 is the initial population.")
+        out += figure(ReportPlots.fitnessTraces(report), "Best (solid) and mean (dashed) stored fitness of each replicate's population after each committed tournament. x: tournaments completed; 0 is the initial population (tournaments are numbered from 0, so point n is the population after tournament n − 1). Replicates whose best traces coincide are offset by a pixel and named below the plot.")
         out += figure(ReportPlots.fitnessMedian(report), "Across replicates: the median of the best stored fitness after each tournament, with the interquartile range (25th to 75th percentile, dark band) and the min–max range (light band) of the replicates that reached that tournament.")
         out += figure(ReportPlots.finalBest(report), "Distribution of the final best fitness: one dot per replicate (strip plot); the vertical spread only separates the dots.")
         out += "<h2>Genes</h2>\n"
-        out += figure(ReportPlots.geneLineage(report), "The best lineage: each gene's value in the population slot with the best stored fitness after each tournament (on a tie the previous best stays best while it is in the population), rebuilt from the evaluations table (initial slots) and the tournaments table (each loser's new evaluation row).")
-        out += figure(ReportPlots.geneFitness(report), "Every committed evaluation: gene value against fitness. Genes whose values span three or more decades use a log axis.")
+        out += figure(ReportPlots.geneLineage(report), "The best lineage: each gene's value in the best evaluation after n tournaments (the highest fitness among the evaluations so far, ties to the earliest row; the same best as in the tables, the JSON, export-genn and the notebooks), one step line per replicate. Genes whose values span three or more decades use a log axis.")
+        out += figure(ReportPlots.geneFitness(report), "Every committed evaluation: gene value against fitness (filled: scored normally; hollow: invalid genotype or numerical failure). Hover over a dot for its replicate, row, gene value and fitness. Genes whose values span three or more decades use a log axis.")
 
         out += "<h2>Best evaluation</h2>\n"
         if let best = try BestEvaluation(report: report, reader: reader) {
@@ -103,7 +120,7 @@ public enum ReportPage {
                               "Every recorded spike of the best evaluation (\(best.populationNames.joined(separator: ", "))): neuron index against time. Shaded: each image's stimulus window; the number above it is the image's label.")
                 if let windows, let counts = best.dnStimulusCounts(windows) {
                     out += figure(ReportPlots.dnResponses(best, windows: windows, counts: counts),
-                                  "Spikes of each DN in each image's stimulus window (the blank half is not counted). The outlined cell of each image is its labelled DN; a DN that learned its class responds there.")
+                                  best.populationNames.isEmpty ? "" : dnCaption(windows))
                 } else if windows == nil {
                     out += "<p class=\"note\">The image windows cannot be worked out (steps per evaluation do not divide by the number of images), so there is no DN response map.</p>\n"
                 } else {
@@ -127,7 +144,7 @@ public enum ReportPage {
             ("recorded populations", report.layout.populationNames.isEmpty ? "none" : report.layout.populationNames.joined(separator: ", ")),
             ("replicate seeds", report.replicates.map { "\($0.replicate): \($0.seed)" }.joined(separator: ", ")),
         ]
-        for (key, value) in rows { out += "<tr><th class=\"text\">\(e(key))</th><td class=\"text\">\(e(value))</td></tr>\n" }
+        for (key, value) in rows { out += "<tr><th class=\"text\">\(e(key))</th><td class=\"text wrap\">\(e(value))</td></tr>\n" }
         out += "</table>\n</body>\n</html>\n"
         return out
     }

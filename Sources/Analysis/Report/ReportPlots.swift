@@ -51,10 +51,22 @@ enum ReportPlots {
                               x: Scale(lower: 0, upper: Double(maxT), to: 80, 720, integerTicks: true), y: Scale(values: values, to: 320, 40, padding: 0.08))
         c.text("Fitness per replicate: best and mean of the population after each tournament", 80, 22, size: 14, weight: "bold")
         frame.drawAxes(on: &c, xLabel: "tournaments completed (0 = initial population)", yLabel: fitnessLabel(report))
-        for r in traces {
+        // Replicates whose best traces are identical would hide each other: each line is offset
+        // by a pixel per replicate and the coinciding groups are named under the plot.
+        let offset = { (i: Int) in (Double(i) - Double(traces.count - 1) / 2) * 1.5 }
+        for (i, r) in traces.enumerated() {
             let colour = Palette.replicate(r.replicate)
-            c.polyline(r.trace.enumerated().map { (frame.x(Double($0)), frame.y($1.mean)) }, stroke: colour, width: 1.2, dash: "5 3")
-            c.polyline(r.trace.enumerated().map { (frame.x(Double($0)), frame.y($1.best)) }, stroke: colour, width: 2)
+            c.polyline(r.trace.enumerated().map { (frame.x(Double($0)), frame.y($1.mean) + offset(i)) }, stroke: colour, width: 1.2, dash: "5 3")
+            c.polyline(r.trace.enumerated().map { (frame.x(Double($0)), frame.y($1.best) + offset(i)) }, stroke: colour, width: 2)
+            let last = r.trace.count - 1
+            c.circle(frame.x(Double(last)), frame.y(r.trace[last].best) + offset(i), r: 3.5, fill: colour, stroke: "#222",
+                     tooltip: "replicate \(r.replicate): best \(ReportFormat.fitness(r.trace[last].best)) after \(last) tournaments")
+        }
+        let groups = Dictionary(grouping: traces, by: { $0.trace.map(\.best) }).values
+            .filter { $0.count > 1 }.map { $0.map(\.replicate).sorted() }.sorted { $0[0] < $1[0] }
+        if !groups.isEmpty {
+            let text = groups.map { "replicates " + $0.map(String.init).joined(separator: ", ") }.joined(separator: "; ")
+            c.text("identical best traces (drawn 1.5 px apart): \(text)", 80, 370, size: 10, fill: "#555")
         }
         var items: [(String, String, String?, Bool)] = [("#333", "best", nil, false), ("#333", "mean", "5 3", false)]
         for r in traces.prefix(14) { items.append((Palette.replicate(r.replicate), "replicate \(r.replicate)", nil, false)) }
@@ -119,17 +131,28 @@ enum ReportPlots {
             c.text("median \(ReportFormat.fitness(s.median))", onTheLeft ? x - 4 : x + 4, frame.top + 12, size: 10,
                    anchor: onTheLeft ? "end" : "start", fill: "#555")
         }
-        for r in done {
-            let jitter = Double((r.replicate * 7919) % 13) / 12 * 0.6 + 0.2
-            let x = frame.x(r.bestFitness!), y = frame.y(jitter)
+        // Dots first, then every label on top of them with a white halo, so no later dot hides
+        // an earlier label. Replicates are spread over rows by index, so equal values stay apart.
+        let rowsUsed = min(max(done.count, 1), 5)
+        func place(_ i: Int) -> (Double, Double) {
+            let r = done[i]
+            return (frame.x(r.bestFitness!), frame.y(0.15 + 0.7 * (Double(i % rowsUsed) + 0.5) / Double(rowsUsed)))
+        }
+        for (i, r) in done.enumerated() {
+            let (x, y) = place(i)
             c.circle(x, y, r: 6, fill: Palette.replicate(r.replicate), stroke: "#222", opacity: 0.85,
                      tooltip: "replicate \(r.replicate): \(ReportFormat.fitness(r.bestFitness!))")
-            if done.count <= 24 { c.text("\(r.replicate)", x, y - 9, size: 9, anchor: "middle", fill: "#333") }
+        }
+        if done.count <= 24 {
+            for (i, r) in done.enumerated() {
+                let (x, y) = place(i)
+                c.text("\(r.replicate)", x + 9, y + 4, size: 10, anchor: "start", fill: "#111", halo: true)
+            }
         }
         legend(on: &c, x: 740, y: 50, items: [("#555", "median", "4 3", false)])
         c.text("dot label: replicate", 740, 76, size: 11)
         return c.svg(id: finalBestID, title: "Final best fitness distribution",
-                     description: "Strip plot: one dot per replicate at its final best stored fitness; the vertical position is only to separate dots.")
+                     description: "Strip plot: one dot per replicate at its final best fitness, labelled with the replicate to its right; the vertical position only separates dots.")
     }
 
     // MARK: - Genes
@@ -157,8 +180,8 @@ enum ReportPlots {
     /// Each gene's value in the best slot after each tournament, one step line per replicate.
     static func geneLineage(_ report: RunReport) -> String {
         genePanels(report, id: geneLineageID, title: "Genes along the best lineage",
-                   heading: "Genes of the best population member after each tournament (one line per replicate)",
-                   description: "For each gene: the value of the best slot of the population after each tournament, rebuilt from the evaluations and tournaments tables; a log axis where the gene spans three or more decades.") { c, g, x0, y0 in
+                   heading: "Genes of the best evaluation after each tournament (one line per replicate)",
+                   description: "For each gene: its value in the best evaluation after each number of tournaments (highest fitness so far, ties to the earliest row); a log axis where the gene spans three or more decades.") { c, g, x0, y0 in
             let all = geneValues(report, g)
             let maxT = max(1, report.replicates.map { $0.lineage.count - 1 }.max() ?? 1)
             let frame = PlotFrame(left: x0 + 70, top: y0 + 26, width: 230, height: 160,
@@ -168,6 +191,7 @@ enum ReportPlots {
             let name = report.layout.genes[g].name
             c.text(name, x0 + 185, y0 + 16, size: 12, anchor: "middle", weight: "bold")
             frame.drawAxes(on: &c, xLabel: "tournaments completed", yLabel: geneLabel(name), xTicks: 4, yTicks: 4, fontSize: 10)
+            // One hoverable dot where each replicate's best changes (and at its start).
             for r in report.replicates where !r.lineage.isEmpty {
                 var points: [(Double, Double)] = []
                 for (t, p) in r.lineage.enumerated() {
@@ -175,8 +199,15 @@ enum ReportPlots {
                     if t > 0 { points.append((frame.x(Double(t)), points.last!.1)) }
                     points.append((frame.x(Double(t)), y))
                 }
-                if r.lineage.count == 1 { c.circle(points[0].0, points[0].1, r: 3, fill: Palette.replicate(r.replicate)) }
+                if r.lineage.count == 1 {
+                    c.circle(points[0].0, points[0].1, r: 3, fill: Palette.replicate(r.replicate),
+                             tooltip: "replicate \(r.replicate), initial population: \(name) = \(ReportFormat.gene(r.lineage[0].genotype[g]))")
+                }
                 c.polyline(points, stroke: Palette.replicate(r.replicate), width: 1.6)
+                for (t, p) in r.lineage.enumerated() where r.lineage.count > 1 && (t == 0 || p.row != r.lineage[t - 1].row) {
+                    c.circle(frame.x(Double(t)), frame.y(p.genotype[g]), r: 2.5, fill: Palette.replicate(r.replicate),
+                             tooltip: "replicate \(r.replicate), after \(t) tournaments: row \(p.row), \(name) = \(ReportFormat.gene(p.genotype[g])), fitness \(ReportFormat.fitness(p.fitness))")
+                }
             }
         }
     }
@@ -198,10 +229,12 @@ enum ReportPlots {
                 let colour = Palette.replicate(r)
                 for e in 0..<table.count where table.fitness[e].isFinite && table.genotypes[e][g].isFinite {
                     let x = frame.x(table.genotypes[e][g]), y = frame.y(table.fitness[e])
+                    let tip = "replicate \(r), row \(e): \(name) = \(ReportFormat.gene(table.genotypes[e][g])), fitness \(ReportFormat.fitness(table.fitness[e]))"
+                        + (table.status[e] == 0 ? "" : " (\(RunReport.statusName(table.status[e])))")
                     if table.status[e] == 0 {
-                        c.circle(x, y, r: 2.6, fill: colour, opacity: 0.6)
+                        c.circle(x, y, r: 2.6, fill: colour, opacity: 0.6, tooltip: tip)
                     } else {
-                        c.circle(x, y, r: 2.6, fill: "none", stroke: colour)
+                        c.circle(x, y, r: 2.6, fill: "none", stroke: colour, tooltip: tip)
                     }
                 }
             }

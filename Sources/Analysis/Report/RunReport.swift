@@ -11,12 +11,14 @@ public struct PopulationFitness: Sendable, Hashable {
     }
 }
 
-/// The best member of a replicate's population after some number of tournaments.
+/// The best evaluation of a replicate after some number of tournaments: the highest fitness
+/// among the evaluations produced so far, ties to the earliest row (docs/report.md). The
+/// microbial GA never loses its best fitness, so this is also the population's best fitness.
 public struct LineagePoint: Sendable, Hashable {
-    /// Tournaments completed (0: the initial population).
+    /// Tournaments completed (0: the initial population, before tournament 0).
     public var tournaments: Int
-    /// The population slot holding the best stored fitness. On ties the previous best member
-    /// keeps the title while it is in the population; otherwise the lowest slot.
+    /// The population slot the best evaluation went into (it may have been overwritten since
+    /// by an equally fit loser).
     public var slot: Int
     /// Its row in the replicate's `evaluations`.
     public var row: Int
@@ -45,10 +47,9 @@ public struct ReplicateSummary: Sendable, Hashable {
     /// (computed from its evaluations), index t ≥ 1 as the run recorded it in `tournaments`.
     /// Empty before the initial population is committed.
     public var trace: [PopulationFitness]
-    /// The best slot after each committed tournament, index 0 the initial population; rebuilt
-    /// from the evaluations (initial slots) and the tournaments (each loser's new row). On a
-    /// tie the previous best member stays best while it is in the population, else the lowest
-    /// slot wins, so the lineage changes only when the best is beaten or replaced.
+    /// The best evaluation after each number of committed tournaments, index 0 the initial
+    /// population: the highest fitness among the rows produced so far, ties to the earliest
+    /// row; so the lineage changes only when the best is beaten.
     public var lineage: [LineagePoint]
     /// The rubric's largest possible fitness (of the best evaluation).
     public var maxFitness: Double?
@@ -59,7 +60,8 @@ public struct ReplicateSummary: Sendable, Hashable {
     public var finalPopulation: [[Double]]
     public var finalPopulationFitness: [Double]
 
-    /// The best member now (the last lineage point), nil before the initial population.
+    /// The best evaluation now (the last lineage point): the highest fitness of all committed
+    /// rows, ties to the earliest row; nil before the initial population.
     public var best: LineagePoint? { lineage.last }
     /// The final best stored fitness, nil before the initial population.
     public var bestFitness: Double? { best?.fitness }
@@ -94,6 +96,9 @@ public struct RunReport: Sendable {
     public var evaluations: [RunEvaluationTable]
     /// Committed tournaments of each replicate.
     public var tournaments: [[TournamentRecord]]
+    /// Spike counts of each replicate's committed evaluations: `spikeCounts[r][p][e]` for
+    /// recorded population p (in `layout.populationNames` order).
+    public var spikeCounts: [[[Int]]]
     /// Final best fitness over the replicates that have one.
     public var finalBest: SummaryStatistics?
     /// Median of ``ReplicateSummary/tournamentsTo90Percent`` over the replicates that have one.
@@ -132,6 +137,7 @@ public struct RunReport: Sendable {
         var replicates: [ReplicateSummary] = []
         var evaluations: [RunEvaluationTable] = []
         var tournaments: [[TournamentRecord]] = []
+        var spikeCounts: [[[Int]]] = []
         for r in 0..<layout.replicateCount {
             let state = try reader.state(replicate: r)
             let table = try reader.evaluations(replicate: r)
@@ -139,7 +145,9 @@ public struct RunReport: Sendable {
             replicates.append(try Self.summarise(state: state, table: table, tournaments: played))
             evaluations.append(table)
             tournaments.append(played)
+            spikeCounts.append(try reader.spikeCounts(replicate: r))
         }
+        self.spikeCounts = spikeCounts
         self.replicates = replicates
         self.evaluations = evaluations
         self.tournaments = tournaments
@@ -193,20 +201,17 @@ public struct RunReport: Sendable {
             throw RunFileError("replicate \(state.replicate): the initial population has no evaluation for slot \(rows.firstIndex(of: -1)!)")
         }
 
-        func bestPoint(after t: Int) -> LineagePoint {
-            var bestSlot = 0
-            for slot in 1..<rows.count where Self.greater(table.fitness[rows[slot]], than: table.fitness[rows[bestSlot]]) {
-                bestSlot = slot
-            }
-            // On a tie the previous best member stays the best, if it is still in the population
-            // (its slot still holds the same evaluation) and still ties for the best fitness.
-            if let previous = summary.lineage.last, rows[previous.slot] == previous.row,
-               !Self.greater(table.fitness[rows[bestSlot]], than: table.fitness[previous.row]) {
-                bestSlot = previous.slot
-            }
-            let row = rows[bestSlot]
-            return LineagePoint(tournaments: t, slot: bestSlot, row: row, fitness: table.fitness[row], genotype: table.genotypes[row])
+        // The best evaluation so far (docs/report.md, "Best evaluation"): the highest fitness
+        // among the rows produced up to now, ties to the earliest row.
+        var bestRow = -1
+        func consider(_ row: Int) {
+            if bestRow < 0 || Self.better(row, than: bestRow, in: table.fitness) { bestRow = row }
         }
+        func bestPoint(after t: Int) -> LineagePoint {
+            LineagePoint(tournaments: t, slot: Int(table.slots[bestRow]), row: bestRow, fitness: table.fitness[bestRow],
+                         genotype: table.genotypes[bestRow])
+        }
+        for row in initial { consider(row) }
         let fitness = rows.map { table.fitness[$0] }
         summary.trace.append(PopulationFitness(best: fitness.max() ?? .nan, mean: fitness.reduce(0, +) / Double(fitness.count),
                                                minimum: fitness.min() ?? .nan))
@@ -217,6 +222,7 @@ public struct RunReport: Sendable {
                 throw RunFileError("replicate \(state.replicate): tournament \(tournament.index) names slot \(loser) and evaluation \(row), which do not exist")
             }
             rows[loser] = row
+            consider(row)
             summary.trace.append(PopulationFitness(best: tournament.bestFitness, mean: tournament.meanFitness,
                                                    minimum: tournament.minFitness))
             summary.lineage.append(bestPoint(after: t + 1))
@@ -228,6 +234,24 @@ public struct RunReport: Sendable {
             summary.tournamentsTo90Percent = summary.lineage.firstIndex { $0.fitness >= threshold }
         }
         return summary
+    }
+
+    /// Whether evaluation `row` beats evaluation `other` under the one definition of the best
+    /// (docs/report.md): higher fitness (NaN below everything), ties to the earlier row.
+    public static func better(_ row: Int, than other: Int, in fitness: [Double]) -> Bool {
+        let a = fitness[row], b = fitness[other]
+        if greater(a, than: b) { return true }
+        if greater(b, than: a) { return false }
+        return row < other
+    }
+
+    /// The best evaluation row of `fitness` (highest, NaN below everything, ties to the
+    /// earliest row); nil when there are no rows.
+    public static func bestRow(_ fitness: [Double]) -> Int? {
+        guard !fitness.isEmpty else { return nil }
+        var best = 0
+        for row in fitness.indices.dropFirst() where better(row, than: best, in: fitness) { best = row }
+        return best
     }
 
     /// Fitness order with NaN below everything.

@@ -62,9 +62,12 @@ struct SVGCanvas {
         if let tooltip { raw(e + "><title>\(HTML.escape(tooltip))</title></circle>") } else { raw(e + "/>") }
     }
 
+    /// Text at (x, y). `halo` paints a white outline under the glyphs, so a label stays
+    /// readable over the dots and lines drawn before it.
     mutating func text(_ s: String, _ x: Double, _ y: Double, size: Double = 11, anchor: String = "start",
-                       weight: String? = nil, rotate: Double? = nil, fill: String = "#222") {
+                       weight: String? = nil, rotate: Double? = nil, fill: String = "#222", halo: Bool = false) {
         var e = "<text x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" font-size=\"\(Self.n(size))\" text-anchor=\"\(anchor)\" fill=\"\(fill)\""
+        if halo { e += " stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\" stroke-linejoin=\"round\"" }
         if let weight { e += " font-weight=\"\(weight)\"" }
         if let rotate { e += " transform=\"rotate(\(Self.n(rotate)) \(Self.n(x)) \(Self.n(y)))\"" }
         raw(e + ">\(HTML.escape(s))</text>")
@@ -82,7 +85,7 @@ struct SVGCanvas {
     func svg(id: String, title: String, description: String) -> String {
         """
         <svg id="\(id)" xmlns="http://www.w3.org/2000/svg" width="\(Self.n(width))" height="\(Self.n(height))" \
-        viewBox="0 0 \(Self.n(width)) \(Self.n(height))" role="img" aria-labelledby="\(id)-title" \
+        viewBox="0 0 \(Self.n(width)) \(Self.n(height))" style="max-width: 100%; height: auto" role="img" aria-labelledby="\(id)-title" \
         font-family="DejaVu Sans, Helvetica, Arial, sans-serif">
         <title id="\(id)-title">\(HTML.escape(title))</title>
         <desc>\(HTML.escape(description))</desc>
@@ -151,15 +154,34 @@ struct Scale {
     /// Whether ticks fall on whole numbers only (counts such as tournaments).
     var integerTicks = false
 
+    /// Ticks of a log scale: whole decades when at least three fit, else decades with the 2×
+    /// and 5× values, else every 1×…9×, else (a span under a decade) evenly spaced values;
+    /// so a log axis always carries at least three labels (docs/report.md).
+    func logTicks(_ count: Int) -> [(Double, String)] {
+        let first = Int(lower.rounded(.down)), last = Int(upper.rounded(.up))
+        func inside(_ v: Double) -> Bool { let l = log10(v); return l >= lower - 1e-9 && l <= upper + 1e-9 }
+        func label(_ m: Int, _ k: Int) -> String { m == 1 ? "1e\(k)" : "\(m)e\(k)" }
+        for mantissas in [[1], [1, 2, 5], Array(1...9)] {
+            var ticks: [(Double, String)] = []
+            for k in first...max(first, last) {
+                for m in mantissas {
+                    let v = Double(m) * pow(10, Double(k))
+                    if inside(v) { ticks.append((v, label(m, k))) }
+                }
+            }
+            if ticks.count >= 3 {
+                let stride = max(1, (ticks.count + count - 1) / max(count, 1))
+                return Swift.stride(from: 0, to: ticks.count, by: stride).map { ticks[$0] }
+            }
+        }
+        let linear = Scale(lower: pow(10, lower), upper: pow(10, upper), to: start, end)
+        return linear.ticks(count).filter { $0.0 > 0 }.map { ($0.0, String(format: "%.3g", $0.0)) }
+    }
+
     /// Tick positions (data values) and their labels; none for a count of 0.
     func ticks(_ count: Int = 5) -> [(Double, String)] {
         guard count > 0 else { return [] }
-        if kind == .log {
-            let first = Int(lower.rounded(.up)), last = Int(upper.rounded(.down))
-            guard first <= last else { return [] }
-            let stride = max(1, (last - first + 1 + count - 1) / count)
-            return Swift.stride(from: first, through: last, by: stride).map { k in (pow(10, Double(k)), "1e\(k)") }
-        }
+        if kind == .log { return logTicks(count) }
         let span = upper - lower
         let raw = span / Double(max(count, 1))
         let magnitude = pow(10, (log10(raw)).rounded(.down))
