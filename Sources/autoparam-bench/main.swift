@@ -336,6 +336,9 @@ struct Checksums: ParsableCommand {
         let (_, w1, r1, b1) = results[0], (_, w0, r0, b0) = results[1]
         print(String(format: "checksums cost: write %+.1f %%, read %+.1f %%, size %+.2f %%",
                      (w1 / w0 - 1) * 100, (r1 / r0 - 1) * 100, (Double(b1) / Double(b0) - 1) * 100))
+    }
+}
+
 
 /// GeNN's MNIST mushroom body: the cost of one training image at full size and of one whole
 /// evaluation (issue 12's targets: ≤ 5 ms per image at 20 000 KCs, ≤ 30 s for 3200 + 800
