@@ -143,7 +143,20 @@ public final class HDF5Dataset: HDF5Object {
     }
 
     /// Reads the rows in `rows` (row-major, `rows.count × shape[1] × …` elements).
+    ///
+    /// With ``toleratesTornTailChunk`` set, a checksum failure confined to the chunk holding
+    /// the last requested row is not an error: the rows before that chunk are read (and
+    /// checked) as usual, that chunk's rows without checking (see the property).
     public func read<T: HDF5Numeric>(rows: Range<Int>, as _: T.Type = T.self) throws(HDF5Error) -> [T] {
+        do {
+            return try readRows(rows, as: T.self, checked: true)
+        } catch {
+            let (head, tail) = try tornTailSplit(rows, after: error)
+            return try readRows(head, as: T.self, checked: true) + readRows(tail, as: T.self, checked: false)
+        }
+    }
+
+    private func readRows<T: HDF5Numeric>(_ rows: Range<Int>, as _: T.Type, checked: Bool) throws(HDF5Error) -> [T] {
         let dims = try shape()
         guard rows.lowerBound >= 0, rows.upperBound <= dims[0] else {
             throw usage("read rows \(rows) of '\(path)' with \(dims[0]) rows")
@@ -152,13 +165,33 @@ public final class HDF5Dataset: HDF5Object {
         guard count > 0 else { return [] }
         let (memSpace, fileSpace) = try rowSelection(start: rows.lowerBound, rows: rows.count, dims: dims)
         let memory = try TypeHandle.make(T.hdf5ElementType)
+        let transfer = try transferList(checked: checked)
         let id = self.id
         return try [T](unsafeUninitializedCapacity: count) { (buffer, initialized) throws(HDF5Error) in
             _ = try readCall("read rows \(rows) of '\(path)'") {
-                H5Dread(id, memory.id, memSpace.id, fileSpace.id, chdf5_p_default(), buffer.baseAddress)
+                H5Dread(id, memory.id, memSpace.id, fileSpace.id, transfer?.id ?? chdf5_p_default(), buffer.baseAddress)
             }
             initialized = count
         }
+    }
+
+    /// A transfer property list with checksum checking off, or nil (HDF5's default: checked).
+    private func transferList(checked: Bool) throws(HDF5Error) -> PropertyList? {
+        guard !checked else { return nil }
+        let transfer = try PropertyList(class: chdf5_p_dataset_xfer(), "dataset transfer")
+        _ = try h5("turn off checksum checking for '\(path)'") { H5Pset_edc_check(transfer.id, H5Z_DISABLE_EDC) }
+        return transfer
+    }
+
+    /// After `error` reading `rows`: the rows before the chunk holding the last requested row
+    /// and that chunk's rows, when the error is a checksum failure this dataset tolerates in
+    /// its tail chunk; else rethrows `error`.
+    private func tornTailSplit(_ rows: Range<Int>, after error: HDF5Error) throws(HDF5Error) -> (Range<Int>, Range<Int>) {
+        guard toleratesTornTailChunk, error.kind == .damaged, !rows.isEmpty,
+              let storage = try? storage(), storage.fletcher32, let chunkRows = storage.chunkRows, chunkRows > 0
+        else { throw error }
+        let tailStart = max(rows.lowerBound, (rows.upperBound - 1) / chunkRows * chunkRows)
+        return (rows.lowerBound..<tailStart, tailStart..<rows.upperBound)
     }
 
     // MARK: - String data
@@ -214,8 +247,18 @@ public final class HDF5Dataset: HDF5Object {
         return try readStrings(rows: 0..<rows)
     }
 
-    /// Reads the strings of the rows in `rows` (variable- or fixed-length).
+    /// Reads the strings of the rows in `rows` (variable- or fixed-length); a torn tail chunk
+    /// is tolerated as by ``read(rows:as:)``.
     public func readStrings(rows: Range<Int>) throws(HDF5Error) -> [String] {
+        do {
+            return try readStringRows(rows, checked: true)
+        } catch {
+            let (head, tail) = try tornTailSplit(rows, after: error)
+            return try readStringRows(head, checked: true) + readStringRows(tail, checked: false)
+        }
+    }
+
+    private func readStringRows(_ rows: Range<Int>, checked: Bool) throws(HDF5Error) -> [String] {
         let dims = try shape()
         guard rows.lowerBound >= 0, rows.upperBound <= (dims.first ?? 1) else {
             throw usage("read rows \(rows) of '\(path)' with \(dims.first ?? 1) rows")
@@ -224,19 +267,21 @@ public final class HDF5Dataset: HDF5Object {
         guard count > 0 else { return [] }
         let (memSpace, fileSpace) = try rowSelection(start: rows.lowerBound, rows: rows.count, dims: dims)
         let stored = try elementType()
+        let transfer = try transferList(checked: checked)
+        let xfer = transfer?.id ?? chdf5_p_default()
         let id = self.id
         if case .fixedString(let width) = stored {
             let memory = try TypeHandle.make(stored)
             var bytes = [UInt8](repeating: 0, count: count * width)
             _ = try readCall("read strings \(rows) of '\(path)'") {
-                H5Dread(id, memory.id, memSpace.id, fileSpace.id, chdf5_p_default(), &bytes)
+                H5Dread(id, memory.id, memSpace.id, fileSpace.id, xfer, &bytes)
             }
             return unpackFixed(bytes, width: width)
         }
         let memory = try TypeHandle.make(.string)
         var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
         _ = try readCall("read strings \(rows) of '\(path)'") {
-            H5Dread(id, memory.id, memSpace.id, fileSpace.id, chdf5_p_default(), &pointers)
+            H5Dread(id, memory.id, memSpace.id, fileSpace.id, xfer, &pointers)
         }
         let strings = pointers.withUnsafeMutableBufferPointer { stringsFromPointers($0) }
         _ = h5Query { H5Dvlen_reclaim(memory.id, memSpace.id, chdf5_p_default(), &pointers) }

@@ -24,7 +24,9 @@ public final class HDF5Group: HDF5Object {
     public func openGroup(_ name: String) throws(HDF5Error) -> HDF5Group {
         let id = try liveID()
         let group = try h5("open group '\(childPath(name))'") { H5Gopen2(id, name, chdf5_p_default()) }
-        return HDF5Group(id: group, path: childPath(name), filePath: filePath)
+        let child = HDF5Group(id: group, path: childPath(name), filePath: filePath)
+        child.toleratesTornTailChunk = toleratesTornTailChunk
+        return child
     }
 
     /// Whether a link `name` (a relative path of any depth) exists below this group. Returns
@@ -169,7 +171,9 @@ public final class HDF5Group: HDF5Object {
             _ = try h5("set chunk cache") { H5Pset_chunk_cache(access.id, 12_421, bytes, 0.75) }
         }
         let dataset = try h5("open dataset '\(childPath(name))'") { H5Dopen2(id, name, access.id) }
-        return HDF5Dataset(id: dataset, path: childPath(name), filePath: filePath)
+        let child = HDF5Dataset(id: dataset, path: childPath(name), filePath: filePath)
+        child.toleratesTornTailChunk = toleratesTornTailChunk
+        return child
     }
 
     /// Removes the link `name` (the space of a dataset is not returned to the file system).

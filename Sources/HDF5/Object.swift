@@ -18,6 +18,13 @@ public class HDF5Object {
     public let path: String
     /// Path of the file the object belongs to, as the file was opened ("run.h5").
     public let filePath: String
+    /// Whether reads accept a checksum failure in the chunk that holds the last requested row
+    /// (a dataset's tail chunk): its rows are then read without checking, the rows before it
+    /// still checked. For readers of a run whose writer was killed while HDF5 rewrote that
+    /// partly filled chunk in place: the rows committed before are intact bytes, but the
+    /// chunk's Fletcher-32 sum matches neither version (`rewriteTailChunkIgnoringChecksum`
+    /// repairs it on resume). Off by default; groups pass it to the groups and datasets they open.
+    public var toleratesTornTailChunk = false
 
     init(id: hid_t, path: String, filePath: String, closer: @escaping (hid_t) -> herr_t) {
         self.handle = Handle(adopting: id, closer: closer)

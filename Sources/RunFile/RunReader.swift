@@ -82,6 +82,11 @@ public final class RunReader {
                     committed.append((Int(try group.attribute(N.committedEvaluations, as: Int64.self)),
                                       Int(try group.attribute(N.committedTournaments, as: Int64.self)),
                                       Int(try group.attribute(N.committedCheckpoints, as: Int64.self))))
+                    // A replicate whose writer may have been killed (not complete) can hold a
+                    // tail chunk torn mid-rewrite: its committed rows are intact but fail the
+                    // chunk's checksum until a resume re-encodes it (docs/hdf5-layout.md).
+                    // Complete replicates are read fully checked.
+                    group.toleratesTornTailChunk = (try group.stringAttribute(N.status)) != ReplicateStatus.complete.rawValue
                     groups[index] = group
                 }
                 (self.file, self.provenance, self.layout, self.committed, self.replicateGroups) =
