@@ -14,10 +14,13 @@ struct ExperimentParser {
     let fileName: String
     let dataPath: String?
     let checkFiles: Bool
+    /// `dataset.classes` and `dataset.split`, for the checks that need the data.
+    var classesNode: Node?
+    var splitNode: Node?
 
     var issues: [ExperimentIssue] { reader.issues }
 
-    static let topKeys = ["name", "description", "seed", "replicates", "threads", "output", "dataset", "protocol", "model", "genes", "rubric", "ga", "record"]
+    static let topKeys = ["name", "description", "seed", "replicates", "threads", "output", "dataset", "protocol", "model", "genes", "rubric", "ga", "record", "evaluation"]
 
     /// The experiment, or nil if there were problems (see ``issues``).
     mutating func parse(_ root: Node?) -> Experiment? {
@@ -67,6 +70,7 @@ struct ExperimentParser {
         parseDataset(top["dataset"], images: protocolSettings.images, rubricOK: rubricOK, into: &experiment)
         parseGA(top["ga"], geneCount: experiment.genes.count, into: &experiment)
         parseRecord(top["record"], into: &experiment)
+        parseEvaluation(top["evaluation"], into: &experiment)
 
         return issues.isEmpty ? experiment : nil
     }
@@ -242,8 +246,10 @@ struct ExperimentParser {
     mutating func parseProtocol(_ node: Node?, geneNames: Set<String>, into experiment: inout Experiment) -> ProtocolSettings {
         var settings = ProtocolSettings()
         guard let node, let fields = reader.mapping(
-            node, "protocol", allowed: ["variant", "dt", "stimulus_ms", "blank_ms", "images", "neuron_model", "substeps"],
+            node, "protocol", allowed: ["variant", "dt", "stimulus_ms", "blank_ms", "images", "neuron_model", "substeps"]
+                + Self.learningProtocolKeys,
             nullIsEmpty: true) else { return settings }
+        parseLearningProtocol(fields, into: &experiment)
         if let v = fields["variant"], let name = reader.choice(v, "protocol.variant", ProtocolVariant.allCases.map(\.rawValue)) {
             experiment.variant = ProtocolVariant(rawValue: name)!
         }
@@ -353,7 +359,9 @@ struct ExperimentParser {
             "count": ["embedded"], "seed": ["embedded"], "path": ["csv"], "images": ["idx"], "labels": ["csv", "idx"],
         ]
         if let node, let fields = reader.mapping(
-            node, "dataset", allowed: ["source", "count", "seed", "path", "images", "labels", "test_count"], nullIsEmpty: true) {
+            node, "dataset", allowed: ["source", "count", "seed", "path", "images", "labels", "test_count", "classes", "split"],
+            nullIsEmpty: true) {
+            if !parseClassesAndSplit(fields, into: &experiment) { ok = false }
             if let v = fields["source"] {
                 if let s = reader.choice(v, "dataset.source", ["embedded", "csv", "idx"]) { source = s } else { ok = false }
             }
@@ -431,7 +439,11 @@ struct ExperimentParser {
                 }
             }
         }
-        let datasetCount = filesOK ? DatasetSizing.imageCount(of: experiment.dataset) : nil
+        var datasetCount = filesOK ? DatasetSizing.imageCount(of: experiment.dataset) : nil
+        if filesOK, experiment.classes != nil {
+            datasetCount = countAfterClasses(experiment, datasetNode: node)
+            if datasetCount == nil { return }
+        }
 
         // The images used and the test split.
         var used = datasetCount
@@ -457,7 +469,11 @@ struct ExperimentParser {
             }
         } else if rubric.needsTestPhase {
             if let used {
-                let n = Experiment.defaultTestCount(imageCount: used, rubric: rubric)
+                var n = Experiment.defaultTestCount(imageCount: used, rubric: rubric)
+                if experiment.split == .stratified {
+                    let k = experiment.classes?.count ?? LabelledImages.defaultClassNames.count
+                    n = n / k * k
+                }
                 if n < 1 {
                     reader.fail("dataset.test_count", at: node, "rubric \(rubric.name) scores held-out images, but the default split (a fifth of \(used) images) is 0; set test_count or use more images")
                 } else {
@@ -468,6 +484,9 @@ struct ExperimentParser {
             }
         } else {
             experiment.testCount = 0
+        }
+        if filesOK, experiment.split == .stratified, reader.issues.isEmpty {
+            checkStratifiedSplit(experiment, datasetNode: node)
         }
     }
 
@@ -523,8 +542,12 @@ struct ExperimentParser {
                                   "mutation", "mutation_scale", "deme_size"], nullIsEmpty: true) else { return }
         var variant = "seed"
         if let v = fields["variant"] {
-            guard let name = reader.choice(v, "ga.variant", ["seed", "harvey"]) else { return }
+            guard let name = reader.choice(v, "ga.variant", ["seed", "harvey", "random"]) else { return }
             variant = name
+        }
+        if variant == "random" {
+            parseRandomSearch(fields, into: &experiment)
+            return
         }
         var mutation = "redraw"
         if variant == "harvey", let v = fields["mutation"] {
