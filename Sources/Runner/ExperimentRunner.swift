@@ -61,16 +61,15 @@ public enum RunnerError: Error, CustomStringConvertible, Equatable {
 
 /// Runs an experiment's seeded replicates and records everything in its run file.
 public enum ExperimentRunner {
-    /// The training and test images of an experiment: the data set's first `imageCount`
-    /// images, the last `testCount` of them held out when the rubric has a test phase.
+    /// The training and test images of an experiment: the data set's images of
+    /// `dataset.classes`, the first `imageCount` of them, `testCount` of them held out by
+    /// `dataset.split` when the rubric has a test phase (``Experiment/splitImages(_:)``).
     public static func images(for experiment: Experiment) throws -> (all: LabelledImages, training: PresentedImages, test: PresentedImages?) {
-        var images: LabelledImages
-        do { images = try experiment.dataset.load() } catch { throw RunnerError.dataset("\(error)") }
-        if let n = experiment.imageCount, n < images.count { images = images.subset(0..<n) }
-        let all = PresentedImages(images)
-        guard experiment.rubric.needsTestPhase else { return (images, all, nil) }
-        let parts = all.split(testCount: experiment.testCount)
-        return (images, parts.training, parts.test)
+        do {
+            let images = try experiment.loadImages()
+            let (training, test) = try experiment.splitImages(images)
+            return (images, PresentedImages(training), test.map(PresentedImages.init))
+        } catch { throw RunnerError.dataset("\(error)") }
     }
 
     /// Threads to use: the experiment's, or every core when it says 0.
@@ -187,12 +186,13 @@ public enum ExperimentRunner {
         let genes = e.genes.genes.map { g in
             GeneDescription(name: g.name, prior: g.prior.description, lower: g.range.lowerBound, upper: g.range.upperBound)
         }
-        let images = training.count + (test?.count ?? 0)
-        let steps = images * (e.model.stimulusSteps + e.model.blankSteps)
+        let shown = (training.count * e.protocolSettings.epochs) + (test?.count ?? 0)
+        let steps = shown * (e.model.stimulusSteps + e.model.blankSteps)
         return RunLayout(replicateCount: e.replicates, genes: genes, componentNames: e.rubric.componentNames,
                          populationNames: e.record.allEvaluations ? e.record.populations : [],
                          recordsWeights: e.record.finalWeights, dtMilliseconds: e.model.dtMs, stepsPerEvaluation: steps,
-                         populationSize: e.ga.populationSize)
+                         populationSize: e.ga.populationSize, seedCount: e.seedSettings.seeds,
+                         seedAggregate: e.seedSettings.aggregate.rawValue)
     }
 
     static func checkResumable(_ reader: RunReader, _ e: Experiment) throws {
