@@ -1,6 +1,9 @@
 import ArgumentParser
-import MushroomBodyModel
+import Datasets
+import Dispatch
 import Foundation
+import MushroomBodyModel
+import Randomness
 
 /// `autoparam evaluate`: build, simulate and score one genotype.
 struct Evaluate: ParsableCommand {
@@ -27,11 +30,37 @@ struct Evaluate: ParsableCommand {
     @Option(name: .customLong("test-count"), help: "Held-out test images for the accuracy rubric (the last ones). Default: a fifth of the images.")
     var testCount: Int?
 
+    @Option(help: "How the test images are set aside: last (the last ones) or stratified (equal shares per class, the last of each).")
+    var split: SplitRule = .last
+
+    @Option(help: "Times the training images are shown before the test images.")
+    var epochs: Int = 1
+
+    @Option(help: "Training order in each epoch: file, or shuffled (a new order each epoch, from the seed).")
+    var order: ProtocolSettings.Order = .file
+
+    @Option(help: "How a test image names a class: first_spike (the first DN to spike) or spike_count (the DN with the most spikes; a tie is no response).")
+    var readout: Readout = .firstSpike
+
+    @Flag(name: .customLong("reset-between-images"), help: "Return every state variable and synaptic input to its initial value before each image (weights kept).")
+    var resetBetweenImages = false
+
     @Option(help: "The evaluation's seed (wiring, initial weights, Poisson input).")
     var seed: UInt64 = 1
 
+    @Option(help: "Evaluate on K independently seeded networks (seed index 0 is --seed itself) and aggregate their fitness.")
+    var seeds: Int = 1
+
+    @Option(help: "How the K fitnesses are combined: mean, median or min.")
+    var aggregate: SeedSettings.Aggregate = .mean
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
+
+    func validate() throws {
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, found \(epochs)") }
+        guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1 network, found \(seeds)") }
+    }
 
     func run() throws {
         let parameters: MushroomBodyParameters
@@ -44,12 +73,28 @@ struct Evaluate: ParsableCommand {
             guard k >= 1, k < all.count else {
                 throw BadInput("--test-count must be between 1 and \(all.count - 1) for \(all.count) images, found \(k)")
             }
-            let parts = all.split(testCount: k)
-            training = parts.training
-            test = parts.test
+            let parts: (train: [Int], test: [Int])
+            do { parts = try images.splitIndices(testCount: k, rule: split) } catch { throw BadInput("--split \(split.rawValue): \(error)") }
+            training = all.subset(parts.train)
+            test = all.subset(parts.test)
         }
-        let settings = EvaluationSettings(variant: variant, rubric: rubric.rubric)
-        let result = Evaluator.evaluate(parameters: parameters, training: training, test: test, settings: settings, seed: seed)
+        let protocolSettings = ProtocolSettings(epochs: epochs, order: order, readout: readout, resetBetweenImages: resetBetweenImages)
+        let settings = EvaluationSettings(variant: variant, rubric: rubric.rubric, protocolSettings: protocolSettings)
+        let seedSettings = SeedSettings(seeds: seeds, aggregate: aggregate)
+        // Network k ≥ 1 takes its own stream of --seed (as a run's K networks do).
+        let networkSeeds = (0..<seeds).map { k in k == 0 ? seed : SeedTree(seed).child("seeds").child(UInt64(k)).seed }
+        let results = ResultSlots<EvaluationResult>(count: seeds)
+        let (trainingImages, testImages) = (training, test)
+        DispatchQueue.concurrentPerform(iterations: seeds) { k in
+            results.set(k, Evaluator.evaluate(parameters: parameters, training: trainingImages, test: testImages, settings: settings,
+                                              seed: networkSeeds[k]))
+        }
+        let each = results.values()
+        let result = seedSettings.combine(each)
+        if seeds > 1 && !json {
+            let list = each.map { EvaluationReport.number($0.fitness) }.joined(separator: ", ")
+            print("networks     \(seeds) (fitness \(list); \(aggregate.rawValue) below)")
+        }
         if json {
             print(try EvaluationReport.json(result))
         } else {
@@ -59,6 +104,19 @@ struct Evaluate: ParsableCommand {
 }
 
 extension ProtocolVariant: ExpressibleByArgument {}
+extension SplitRule: ExpressibleByArgument {}
+extension ProtocolSettings.Order: ExpressibleByArgument {}
+extension Readout: ExpressibleByArgument {}
+extension SeedSettings.Aggregate: ExpressibleByArgument {}
+
+/// Write-once result slots filled from concurrent work.
+final class ResultSlots<T>: @unchecked Sendable {
+    private var storage: [T?]
+    private let lock = NSLock()
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: T) { lock.lock(); storage[i] = value; lock.unlock() }
+    func values() -> [T] { lock.lock(); defer { lock.unlock() }; return storage.map { $0! } }
+}
 
 /// Rubric names accepted on the command line.
 enum RubricName: String, ExpressibleByArgument, CaseIterable {
