@@ -440,7 +440,7 @@ struct ExperimentParser {
             }
         }
         var datasetCount = filesOK ? DatasetSizing.imageCount(of: experiment.dataset) : nil
-        if filesOK, experiment.classes != nil {
+        if filesOK, checkFiles, experiment.classes != nil {
             datasetCount = countAfterClasses(experiment, datasetNode: node)
             if datasetCount == nil { return }
         }
@@ -485,7 +485,7 @@ struct ExperimentParser {
         } else {
             experiment.testCount = 0
         }
-        if filesOK, experiment.split == .stratified, reader.issues.isEmpty {
+        if filesOK, checkFiles, experiment.split == .stratified, reader.issues.isEmpty {
             checkStratifiedSplit(experiment, datasetNode: node)
         }
     }
