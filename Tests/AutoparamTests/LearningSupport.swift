@@ -4,7 +4,7 @@ import XCTest
 /// Where the development data lie: `../shared/data` beside the repository (never committed).
 enum LearningSupport {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let mnistFolder = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/mnist-4k")
+    static let mnistFolder = packageRoot.appendingPathComponent("../shared/data/mnist-4k").standardized
     static let mnistImages = mnistFolder.appendingPathComponent("mnist-4k-images-idx3-ubyte.gz").path
     static let mnistLabels = mnistFolder.appendingPathComponent("mnist-4k-labels-idx1-ubyte.gz").path
 
@@ -16,9 +16,9 @@ enum LearningSupport {
         return (mnistImages, mnistLabels)
     }
 
-    /// Whether the experiments' relative path ../shared/data/mnist-4k resolves from here.
+    /// Whether the experiments' relative path data/mnist-4k resolves from the working directory.
     static var mnistAvailableFromWorkingDirectory: Bool {
-        FileManager.default.fileExists(atPath: "../shared/data/mnist-4k/mnist-4k-images-idx3-ubyte.gz")
+        FileManager.default.fileExists(atPath: "data/mnist-4k/mnist-4k-images-idx3-ubyte.gz")
     }
 
     static func scratch(_ name: String) throws -> String {

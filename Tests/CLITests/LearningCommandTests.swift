@@ -5,7 +5,7 @@ import XCTest
 /// (exit 2, nothing written), `export-genn --seed-index`, and short end-to-end runs of the
 /// new experiments.
 final class LearningCommandTests: CLITestCase {
-    static let mnistFolder = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/mnist-4k")
+    static let mnistFolder = packageRoot.appendingPathComponent("../shared/data/mnist-4k").standardized
 
     func contents() throws -> [String] { try FileManager.default.subpathsOfDirectory(atPath: workDirectory.path).sorted() }
 
@@ -117,11 +117,13 @@ final class LearningCommandTests: CLITestCase {
 
     func testMNISTExperimentsValidateAndRunShrunk() throws {
         guard FileManager.default.fileExists(atPath: Self.mnistFolder.path) else { throw XCTSkip("no MNIST subset at \(Self.mnistFolder.path)") }
-        // The experiments name ../shared/data relative to the working directory: run from the package root.
+        // The experiments name data/mnist-4k relative to the working directory; point them at the subset.
         for name in ["mnist-seed-mb", "mnist-seed-mb-random"] {
             let path = Self.packageRoot.appendingPathComponent("experiments/\(name).yaml").path
             let out = workDirectory.appendingPathComponent("\(name).h5").path
             let r = try Self.run(Self.binary!, ["run", path, "--output", out, "--quiet", "--set", "replicates=1",
+                                                "--set", "dataset.images=" + Self.mnistFolder.appendingPathComponent("mnist-4k-images-idx3-ubyte.gz").path,
+                                                "--set", "dataset.labels=" + Self.mnistFolder.appendingPathComponent("mnist-4k-labels-idx1-ubyte.gz").path,
                                                 "--set", "protocol.images=24", "--set", "dataset.test_count=8",
                                                 "--set", "ga.population=2", "--set", "ga.tournaments=1",
                                                 "--set", "genes.kc_count.prior={int_uniform: [20, 30]}",

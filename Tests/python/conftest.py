@@ -32,6 +32,10 @@ SMALL_RUN = (
     "ga.population=4",
     "ga.tournaments=3",
     "dataset.count=8",
+    # The seed's protocol and window lengths, which the export tests' GeNN stand-in reproduces.
+    "protocol.variant=seed",
+    "protocol.stimulus_ms=25",
+    "protocol.blank_ms=25",
     "record.spikes=all",
     "record.evaluations=all",
     "record.weights=true",
