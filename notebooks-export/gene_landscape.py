@@ -166,9 +166,11 @@ if len(genes) >= 2 and len(evaluations):
             gx, gy = genes[j], genes[i]
             points = ax.scatter(ordered[gx], ordered[gy], c=fitness, cmap="viridis", vmin=vmin, vmax=vmax, s=14,
                                 edgecolors="none")
-            if log_scale[gx]:
+            # Runs with different genes share no point on some pairs: a log axis needs data.
+            both = evaluations[[gx, gy]].dropna()
+            if log_scale[gx] and (both[gx] > 0).any():
                 ax.set_xscale("log")
-            if log_scale[gy]:
+            if log_scale[gy] and (both[gy] > 0).any():
                 ax.set_yscale("log")
             ax.tick_params(labelsize=7)
             if i == n - 1:
@@ -204,9 +206,11 @@ if several and len(genes) >= 2 and len(evaluations):
             for k, label in enumerate(runs):
                 mine = evaluations[evaluations["run"] == label]
                 ax.scatter(mine[gx], mine[gy], s=12, color=colours[k % 10], alpha=0.7, edgecolors="none", label=label)
-            if log_scale[gx]:
+            # Runs with different genes share no point on some pairs: a log axis needs data.
+            both = evaluations[[gx, gy]].dropna()
+            if log_scale[gx] and (both[gx] > 0).any():
                 ax.set_xscale("log")
-            if log_scale[gy]:
+            if log_scale[gy] and (both[gy] > 0).any():
                 ax.set_yscale("log")
             ax.tick_params(labelsize=7)
             if i == n - 1:

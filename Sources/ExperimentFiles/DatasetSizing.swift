@@ -16,7 +16,8 @@ enum DatasetSizing {
     }
 
     /// The image count of `source`: exact for the embedded generator (no images are made); for
-    /// a CSV the number of non-blank lines; for IDX the count in the images header. Nil when
+    /// a CSV the number of non-blank lines; for IDX the count in the images header (inside the
+    /// gzip stream of a compressed file). Nil when
     /// a file cannot be read (the loader reports malformed files when the run starts).
     static func imageCount(of source: DatasetSource) -> Int? {
         switch source {
@@ -36,10 +37,14 @@ enum DatasetSizing {
             }
             return blank ? rows : rows + 1
         case .idx(let images, _):
-            guard fileProblem(images) == nil, let handle = FileHandle(forReadingAtPath: images) else { return nil }
-            defer { try? handle.close() }
-            guard let header = try? handle.read(upToCount: 8), header.count == 8 else { return nil }
-            let bytes = [UInt8](header)
+            guard fileProblem(images) == nil, let data = FileManager.default.contents(atPath: images) else { return nil }
+            var bytes = [UInt8](data)
+            // MNIST is distributed gzip-compressed: the header is inside the stream.
+            if Gzip.isCompressed(bytes) {
+                guard let plain = try? Gzip.decompress(bytes, name: images) else { return nil }
+                bytes = plain
+            }
+            guard bytes.count >= 8 else { return nil }
             return bytes[4...7].reduce(0) { $0 << 8 | Int($1) }
         }
     }

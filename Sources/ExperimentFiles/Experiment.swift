@@ -46,6 +46,17 @@ public struct Experiment: Sendable, Hashable {
     public var ga: MicrobialGAConfiguration
     /// What the run file keeps.
     public var record: RecordSettings
+    /// `dataset.classes`: keep only the images with these labels, in file order, relabelled
+    /// 0…k−1 in this order; nil (the default, `all`) keeps every image.
+    public var classes: [Int]?
+    /// `dataset.split`: how the test images are set aside; default the last ones.
+    public var split: SplitRule
+    /// `protocol.epochs`, `order`, `readout`, `reset_between_images`; default the seed's.
+    public var protocolSettings: ProtocolSettings
+    /// `evaluation.seeds` and `aggregate`: each genotype on K networks; default 1, mean.
+    public var seedSettings: SeedSettings
+    /// `ga.variant: random` makes this ``SearchMethod/random``; default the microbial GA.
+    public var search: SearchMethod
     /// The experiment file's full text, as read (before any `--set`).
     public var sourceText: String
     /// The `--set PATH=VALUE` items applied, in order, for example "ga.tournaments=20".
@@ -70,6 +81,11 @@ public struct Experiment: Sendable, Hashable {
         rubric = .seed242
         ga = Self.defaultGA
         record = RecordSettings()
+        classes = nil
+        split = .last
+        protocolSettings = .seed
+        seedSettings = SeedSettings()
+        search = .microbial
         sourceText = ""
         overrides = []
     }
@@ -151,6 +167,14 @@ public struct Experiment: Sendable, Hashable {
     public static func defaultTestCount(imageCount: Int, rubric: Rubric) -> Int {
         rubric.needsTestPhase ? imageCount / 5 : 0
     }
+}
+
+/// How a replicate searches the genotypes.
+public enum SearchMethod: String, Sendable, Hashable {
+    /// The microbial GA of ``Experiment/ga`` (`ga.variant: seed` or `harvey`).
+    case microbial
+    /// Random search with the GA's budget (`ga.variant: random`; Evolution's `RandomSearch`).
+    case random
 }
 
 /// What the run file keeps besides the genotypes, fitness and GA history (always kept).

@@ -14,12 +14,15 @@ struct ExperimentParser {
     let fileName: String
     let dataPath: String?
     let checkFiles: Bool
+    /// `dataset.classes` and `dataset.split`, for the checks that need the data.
+    var classesNode: Node?
+    var splitNode: Node?
 
     var issues: [ExperimentIssue] { reader.issues }
     /// The experiment's `network:` (read first: the parameter names depend on it).
     var network: NetworkKind = .seed
 
-    static let topKeys = ["name", "description", "network", "seed", "replicates", "threads", "output", "dataset", "protocol", "model", "genes", "rubric", "ga", "record"]
+    static let topKeys = ["name", "description", "network", "seed", "replicates", "threads", "output", "dataset", "protocol", "model", "genes", "rubric", "ga", "record", "evaluation"]
 
     /// The experiment, or nil if there were problems (see ``issues``).
     mutating func parse(_ root: Node?) -> Experiment? {
@@ -83,6 +86,7 @@ struct ExperimentParser {
         parseDataset(top["dataset"], images: protocolSettings.images, rubricOK: rubricOK, into: &experiment)
         parseGA(top["ga"], geneCount: experiment.genes.count, into: &experiment)
         parseRecord(top["record"], into: &experiment)
+        parseEvaluation(top["evaluation"], into: &experiment)
 
         return issues.isEmpty ? experiment : nil
     }
@@ -256,9 +260,18 @@ struct ExperimentParser {
     mutating func parseProtocol(_ node: Node?, geneNames: Set<String>, into experiment: inout Experiment) -> ProtocolSettings {
         var settings = ProtocolSettings()
         guard let node, let fields = reader.mapping(
-            node, "protocol", allowed: ["variant", "dt", "stimulus_ms", "blank_ms", "images", "neuron_model", "substeps"],
+            node, "protocol", allowed: ["variant", "dt", "stimulus_ms", "blank_ms", "images", "neuron_model", "substeps"]
+                + Self.learningProtocolKeys,
             nullIsEmpty: true) else { return settings }
+        parseLearningProtocol(fields, into: &experiment)
         if network != .seed {
+            // GeNN's MNIST network shows each image once per epoch in file order, resets after
+            // every image and reads the first MBON spike (docs/model.md).
+            let fixed: [(String, String)] = [("order", "file"), ("readout", "first_spike"), ("reset_between_images", "true")]
+            for (key, only) in fixed {
+                guard let v = fields[key], case .scalar(let s) = v, s.string != only else { continue }
+                reader.fail("protocol.\(key)", at: v, "the \(network.rawValue) network supports only \(key): \(only), found \(s.string)")
+            }
             for entry in fields.entries where ["variant", "stimulus_ms", "blank_ms", "neuron_model", "substeps"].contains(entry.name) {
                 let hint = ["stimulus_ms", "blank_ms"].contains(entry.name) ? "; each image is shown for model.present_ms and then everything is reset" : ""
                 reader.fail("protocol.\(entry.name)", at: entry.key, "applies only to the seed network (this experiment's network is \(network.rawValue))\(hint)")
@@ -400,7 +413,9 @@ struct ExperimentParser {
             "count": ["embedded"], "seed": ["embedded"], "path": ["csv"], "images": ["idx"], "labels": ["csv", "idx"],
         ]
         if let node, let fields = reader.mapping(
-            node, "dataset", allowed: ["source", "count", "seed", "path", "images", "labels", "test_count"], nullIsEmpty: true) {
+            node, "dataset", allowed: ["source", "count", "seed", "path", "images", "labels", "test_count", "classes", "split"],
+            nullIsEmpty: true) {
+            if !parseClassesAndSplit(fields, into: &experiment) { ok = false }
             if let v = fields["source"] {
                 if let s = reader.choice(v, "dataset.source", ["embedded", "csv", "idx"]) { source = s } else { ok = false }
             }
@@ -478,7 +493,11 @@ struct ExperimentParser {
                 }
             }
         }
-        let datasetCount = filesOK ? DatasetSizing.imageCount(of: experiment.dataset) : nil
+        var datasetCount = filesOK ? DatasetSizing.imageCount(of: experiment.dataset) : nil
+        if filesOK, checkFiles, experiment.classes != nil {
+            datasetCount = countAfterClasses(experiment, datasetNode: node)
+            if datasetCount == nil { return }
+        }
 
         // The images used and the test split.
         var used = datasetCount
@@ -504,7 +523,11 @@ struct ExperimentParser {
             }
         } else if rubric.needsTestPhase {
             if let used {
-                let n = Experiment.defaultTestCount(imageCount: used, rubric: rubric)
+                var n = Experiment.defaultTestCount(imageCount: used, rubric: rubric)
+                if experiment.split == .stratified {
+                    let k = experiment.classes?.count ?? LabelledImages.defaultClassNames.count
+                    n = n / k * k
+                }
                 if n < 1 {
                     reader.fail("dataset.test_count", at: node, "rubric \(rubric.name) scores held-out images, but the default split (a fifth of \(used) images) is 0; set test_count or use more images")
                 } else {
@@ -515,6 +538,9 @@ struct ExperimentParser {
             }
         } else {
             experiment.testCount = 0
+        }
+        if filesOK, checkFiles, experiment.split == .stratified, reader.issues.isEmpty {
+            checkStratifiedSplit(experiment, datasetNode: node)
         }
     }
 
@@ -570,8 +596,12 @@ struct ExperimentParser {
                                   "mutation", "mutation_scale", "deme_size"], nullIsEmpty: true) else { return }
         var variant = "seed"
         if let v = fields["variant"] {
-            guard let name = reader.choice(v, "ga.variant", ["seed", "harvey"]) else { return }
+            guard let name = reader.choice(v, "ga.variant", ["seed", "harvey", "random"]) else { return }
             variant = name
+        }
+        if variant == "random" {
+            parseRandomSearch(fields, into: &experiment)
+            return
         }
         var mutation = "redraw"
         if variant == "harvey", let v = fields["mutation"] {

@@ -123,6 +123,8 @@ extension Experiment {
             add("  images: \(s(images))")
             add("  labels: \(s(labels))")
         }
+        add("  classes: " + (classes.map { "[\($0.map(String.init).joined(separator: ", "))]" } ?? "all"))
+        add("  split: \(split.rawValue)")
         add("  test_count: \(testCount)")
 
         add("protocol:")
@@ -144,6 +146,10 @@ extension Experiment {
             add("  neuron_model: \(neuron.name)")
             if let substeps = neuron.substeps { add("  substeps: \(substeps)") }
         }
+        add("  epochs: \(protocolSettings.epochs)")
+        add("  order: \(protocolSettings.order.rawValue)")
+        add("  readout: \(protocolSettings.readout.rawValue)")
+        add("  reset_between_images: \(protocolSettings.resetBetweenImages)")
 
         add("model:")
         for definition in MushroomBodyParameters.definitions
@@ -164,7 +170,16 @@ extension Experiment {
             for c in criteria { add("    \(c.criterion): \(n(c.weight))") }
         }
 
+        add("evaluation:")
+        add("  seeds: \(seedSettings.seeds)")
+        add("  aggregate: \(seedSettings.aggregate.rawValue)")
+
         add("ga:")
+        if search == .random {
+            add("  variant: random")
+            add("  population: \(ga.populationSize)")
+            add("  tournaments: \(ga.tournaments)")
+        } else {
         switch ga.variant {
         case .seed:
             add("  variant: seed")
@@ -182,6 +197,7 @@ extension Experiment {
         add("  population: \(ga.populationSize)")
         add("  tournaments: \(ga.tournaments)")
         add("  deme_size: \(ga.demeSize.map(String.init) ?? "all")")
+        }
 
         add("record:")
         add("  spikes: " + (record.populations.isEmpty ? "none" : "[\(record.populations.joined(separator: ", "))]"))

@@ -32,6 +32,8 @@ final class ReplicateStore {
     let weightIndex: HDF5Dataset?
     // checkpoint/ (created by the first checkpoint)
     var checkpoint: CheckpointStore?
+    // seeds/ (only when each genotype is evaluated on K > 1 networks)
+    let seedStore: SeedStore?
 
     var evaluations = 0
     var tournaments = 0
@@ -53,7 +55,7 @@ final class ReplicateStore {
     }
     var allDatasets: [HDF5Dataset] {
         evaluationColumns + tournamentColumns + spikeSteps + spikeIDs + spikeIndex
-            + [weightValues, weightIndex].compactMap { $0 } + (checkpoint?.datasets ?? [])
+            + [weightValues, weightIndex].compactMap { $0 } + (checkpoint?.datasets ?? []) + (seedStore?.datasets ?? [])
     }
 
     private init(index: Int, group: HDF5Group, layout: RunLayout, create: Bool, storage: RunFileStorage) throws {
@@ -128,6 +130,8 @@ final class ReplicateStore {
             weightIndex = nil
         }
 
+        seedStore = layout.seedCount > 1
+            ? try SeedStore(group: group, layout: layout, create: create, storage: storage) : nil
         if create {
             try components.setAttribute(N.names, layout.componentNames)
             try populationSizes.setAttribute(N.names, layout.populationNames)
@@ -226,6 +230,7 @@ final class ReplicateStore {
         if let checkpoint {
             for dataset in checkpoint.datasets { try dataset.setRowCount(committedCheckpoints) }
         }
+        try seedStore?.truncate(evaluations: e)
         evaluations = e
         tournaments = t
         checkpoints = committedCheckpoints

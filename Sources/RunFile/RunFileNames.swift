@@ -105,6 +105,10 @@ enum RunFileNames {
     static let populationEvaluationRows = "population_evaluation_rows"
     static let rngState = "rng_state"
     static let nextTournament = "next_tournament"
+    static let seedEvaluations = "seeds"
+    static let seedCount = "seed_count"
+    static let evaluationSeeds = "evaluation_seeds"
+    static let evaluationAggregate = "evaluation_aggregate"
 }
 
 /// Storage of each kind of dataset (see docs/hdf5-layout.md, "Storage" and "Crash safety").

@@ -116,7 +116,7 @@ public final class RunReader {
 
     /// Runs `body`; on an HDF5 error (a read racing the writer's flush) reopens the file and
     /// tries again. The snapshot (counters) is kept: the rows it names never change.
-    private func retrying<T>(_ body: () throws -> T) throws -> T {
+    func retrying<T>(_ body: () throws -> T) throws -> T {
         var attempt = 0
         while true {
             do {
@@ -169,7 +169,9 @@ public final class RunReader {
             stepsPerEvaluation: Int(try root.attribute(N.stepsPerEvaluation, as: Int64.self)),
             populationSize: try root.hasAttribute(N.populationSize)
                 ? Int(try root.attribute(N.populationSize, as: Int64.self)) : nil,
-            protocolDescription: try readProtocolDescription(root))
+            protocolDescription: try readProtocolDescription(root),
+            seedCount: try root.hasAttribute(N.evaluationSeeds) ? Int(try root.attribute(N.evaluationSeeds, as: Int64.self)) : 1,
+            seedAggregate: try root.hasAttribute(N.evaluationAggregate) ? try root.stringAttribute(N.evaluationAggregate) : "mean")
         return (provenance, layout)
     }
 
@@ -276,7 +278,8 @@ public final class RunReader {
                 tournament: try value(N.tournament, Int64.self)[0], slot: try value(N.slot, Int32.self)[0],
                 populationSizes: try value(N.populationSizes, Int32.self),
                 spikes: try layout.populationNames.indices.map { try spikes(replicate: replicate, evaluation: row, population: $0) },
-                finalWeights: try finalWeights(replicate: replicate, evaluation: row))
+                finalWeights: try finalWeights(replicate: replicate, evaluation: row),
+                seedEvaluations: try seedEvaluations(replicate: replicate, row: row))
         }
     }
 
@@ -389,7 +392,7 @@ public final class RunReader {
 
     // MARK: - Helpers
 
-    private func group(_ replicate: Int) throws -> HDF5Group {
+    func group(_ replicate: Int) throws -> HDF5Group {
         if let group = replicateGroups[replicate] { return group }
         guard (0..<layout.replicateCount).contains(replicate) else {
             throw RunFileError("replicate \(replicate) does not exist (\(layout.replicateCount) replicates)")
@@ -399,7 +402,7 @@ public final class RunReader {
         return group
     }
 
-    private func checkRow(_ row: Int, replicate: Int) throws {
+    func checkRow(_ row: Int, replicate: Int) throws {
         guard row >= 0, row < committed[replicate].evaluations else {
             throw RunFileError("evaluation \(row) of replicate \(replicate) is not committed (\(committed[replicate].evaluations) rows)")
         }

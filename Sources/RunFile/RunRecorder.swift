@@ -170,6 +170,8 @@ public final class RunRecorder {
             try root.setAttribute(N.networkPopulationSizes, description.networkPopulationSizes.map(Int64.init))
             try root.setAttribute(N.variesWithGenes, description.variesWithGenes)
         }
+        try root.setAttribute(N.evaluationSeeds, Int64(layout.seedCount))
+        try root.setAttribute(N.evaluationAggregate, layout.seedAggregate)
 
         let images = try root.createDataset("\(N.dataset)/\(N.images)", of: UInt8.self,
                                             shape: [dataset.imageCount, RunDatasetRecord.pixelsPerImage],
@@ -258,6 +260,9 @@ public final class RunRecorder {
     public func appendEvaluation(replicate: Int, _ record: EvaluationRecord) throws -> Int {
         let store = try store(replicate)
         try validate(record)
+        if let seeds = store.seedStore, record.seedEvaluations.count != seeds.seedCount {
+            throw RunFileError("evaluation: \(record.seedEvaluations.count) seed results for \(seeds.seedCount) networks per genotype")
+        }
         let row = store.evaluations
         try store.genotype.append(record.genotype, rows: 1)
         try store.fitness.append([record.fitness])
@@ -281,6 +286,9 @@ public final class RunRecorder {
             try values.append(weights)
             store.weightTotal += UInt64(weights.count)
             try index.append([store.weightTotal])
+        }
+        if let seeds = store.seedStore {
+            try seeds.append(record.seedEvaluations)
         }
         store.evaluations += 1
         return row

@@ -136,11 +136,16 @@ public struct EvaluationRecord: Sendable, Hashable {
     /// Final KC→DN weights, row-major KC×DN, when the run records weights (nil otherwise or
     /// when the evaluation produced none).
     public var finalWeights: [Float]?
+    /// With K > 1 networks per genotype (``RunLayout/seedCount``): each network's own result,
+    /// by seed index; the fields above then hold the aggregate fitness and components and
+    /// seed index 0's status, seed, spikes and weights. Empty when K = 1.
+    public var seedEvaluations: [SeedEvaluationRecord]
 
     public init(genotype: [Double], fitness: Double, maxFitness: Double, components: [Double],
                 status: Int32 = 0, statusMessage: String = "", seed: UInt64,
                 wallSeconds: Double, tournament: Int64, slot: Int32, populationSizes: [Int32],
-                spikes: [SpikeTrain], finalWeights: [Float]? = nil) {
+                spikes: [SpikeTrain], finalWeights: [Float]? = nil, seedEvaluations: [SeedEvaluationRecord] = []) {
+        self.seedEvaluations = seedEvaluations
         self.genotype = genotype
         self.fitness = fitness
         self.maxFitness = maxFitness
@@ -246,10 +251,18 @@ public struct RunLayout: Sendable, Hashable {
     /// The protocol's timing and the network's sizes, written as root attributes so the file
     /// explains itself; nil in files written before they were recorded.
     public var protocolDescription: RunProtocolDescription?
+    /// K, the networks each genotype is evaluated on (`evaluation.seeds`); with K > 1 every
+    /// replicate has a `seeds/` group. Root attribute `evaluation_seeds` (1 when absent).
+    public var seedCount: Int
+    /// How the K fitnesses were combined (`mean`, `median`, `min`); root attribute
+    /// `evaluation_aggregate`.
+    public var seedAggregate: String
 
     public init(replicateCount: Int, genes: [GeneDescription], componentNames: [String], populationNames: [String],
                 recordsWeights: Bool, dtMilliseconds: Double, stepsPerEvaluation: Int, populationSize: Int? = nil,
-                protocolDescription: RunProtocolDescription? = nil) {
+                protocolDescription: RunProtocolDescription? = nil, seedCount: Int = 1, seedAggregate: String = "mean") {
+        self.seedCount = seedCount
+        self.seedAggregate = seedAggregate
         self.populationSize = populationSize
         self.protocolDescription = protocolDescription
         self.replicateCount = replicateCount
@@ -310,7 +323,7 @@ public struct RunProtocolDescription: Sendable, Hashable {
     }
 
     /// Images presented per evaluation (training, then test).
-    public var imagesPerEvaluation: Int { trainingImages + testImages }
+    public var imagesPerEvaluation: Int { trainingImages * (epochs ?? 1) + testImages }
 
     /// The fixed size of population `name`, nil when the network has no such population.
     public func populationSize(of name: String) -> Int? {

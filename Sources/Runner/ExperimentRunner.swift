@@ -76,16 +76,15 @@ public enum RunnerError: Error, CustomStringConvertible, Equatable {
 
 /// Runs an experiment's seeded replicates and records everything in its run file.
 public enum ExperimentRunner {
-    /// The training and test images of an experiment: the data set's first `imageCount`
-    /// images, the last `testCount` of them held out when the rubric has a test phase.
+    /// The training and test images of an experiment: the data set's images of
+    /// `dataset.classes`, the first `imageCount` of them, `testCount` of them held out by
+    /// `dataset.split` when the rubric has a test phase (``Experiment/splitImages(_:)``).
     public static func images(for experiment: Experiment) throws -> (all: LabelledImages, training: PresentedImages, test: PresentedImages?) {
-        var images: LabelledImages
-        do { images = try experiment.dataset.load(classCount: experiment.network.maximumClasses ?? 10) } catch { throw RunnerError.dataset("\(error)") }
-        if let n = experiment.imageCount, n < images.count { images = images.subset(0..<n) }
-        let all = PresentedImages(images)
-        guard experiment.rubric.needsTestPhase else { return (images, all, nil) }
-        let parts = all.split(testCount: experiment.testCount)
-        return (images, parts.training, parts.test)
+        do {
+            let images = try experiment.loadImages()
+            let (training, test) = try experiment.splitImages(images)
+            return (images, PresentedImages(training), test.map(PresentedImages.init))
+        } catch { throw RunnerError.dataset("\(error)") }
     }
 
     /// Threads to use: the experiment's, or every core when it says 0.
@@ -252,13 +251,15 @@ public enum ExperimentRunner {
         let genes = e.genes.genes.map { g in
             GeneDescription(name: g.name, prior: g.prior.description, lower: g.range.lowerBound, upper: g.range.upperBound)
         }
-        let images = training.count + (test?.count ?? 0)
-        let steps = e.stepsPerEvaluation(images: images)
+        // Images shown per evaluation: the training images once per epoch, then the test images.
+        let shown = (training.count * e.protocolSettings.epochs) + (test?.count ?? 0)
+        let steps = e.stepsPerEvaluation(images: shown)
         return RunLayout(replicateCount: e.replicates, genes: genes, componentNames: e.rubric.componentNames,
                          populationNames: e.record.allEvaluations ? e.record.populations : [],
                          recordsWeights: e.record.finalWeights, dtMilliseconds: e.dtMs, stepsPerEvaluation: steps,
                          populationSize: e.ga.populationSize,
-                         protocolDescription: protocolDescription(e, training: training, test: test))
+                         protocolDescription: protocolDescription(e, training: training, test: test),
+                         seedCount: e.seedSettings.seeds, seedAggregate: e.seedSettings.aggregate.rawValue)
     }
 
     /// The timing and population sizes the run file records as root attributes (the
@@ -271,17 +272,17 @@ public enum ExperimentRunner {
             return RunProtocolDescription(
                 stimulusMilliseconds: Double(e.model.stimulusSteps) * e.model.dtMs,
                 blankMilliseconds: Double(e.model.blankSteps) * e.model.dtMs,
-                trainingImages: training.count, testImages: test?.count ?? 0,
+                trainingImages: training.count, testImages: test?.count ?? 0, epochs: e.protocolSettings.epochs,
                 networkPopulations: MushroomBody.populationNames,
                 networkPopulationSizes: [training.pixelsPerImage, e.model.kcCount, 4, 1],
                 variesWithGenes: ["kc_count", "stimulus_ms", "blank_ms", "dt"].filter(genes.contains))
         case .gennMNIST:
             let p = e.gennMNISTModel
-            let classes = ((training.labels + (test?.labels ?? [])).max() ?? 0) + 1
+            let classes = e.classes?.count ?? (((training.labels + (test?.labels ?? [])).max() ?? 0) + 1)
             return RunProtocolDescription(
                 stimulusMilliseconds: Double(p.presentSteps) * p.dtMs,
                 blankMilliseconds: 0,
-                trainingImages: training.count, testImages: test?.count ?? 0,
+                trainingImages: training.count, testImages: test?.count ?? 0, epochs: e.protocolSettings.epochs,
                 networkPopulations: GeNNMNISTNetwork.populationNames,
                 networkPopulationSizes: [training.pixelsPerImage, p.kcCount, 1, classes],
                 variesWithGenes: ["kc_count", "present_ms", "dt"].filter(genes.contains))

@@ -8,7 +8,8 @@ import Randomness
 /// - evaluation row e of replicate r (row e of its evaluations table; the initial
 ///   population is rows 0…P−1 and tournament t's child is row P + t):
 ///   `replicate(r).child("evaluations").child(e)`, whose seed drives the wiring, the initial
-///   weights and the Poisson input (``MushroomBody``).
+///   weights and the Poisson input (``MushroomBody``); with K networks per genotype, network
+///   k ≥ 1 takes `child("seeds").child(k)` of that seed.
 public struct RunSeeds: Sendable, Hashable {
     public let master: UInt64
 
@@ -23,5 +24,14 @@ public struct RunSeeds: Sendable, Hashable {
     /// The seed of evaluation row `e` of replicate `r`.
     public func evaluation(replicate r: Int, row e: Int) -> UInt64 {
         replicate(r).child("evaluations").child(UInt64(e)).seed
+    }
+
+    /// The seed of network `k` of evaluation row `e` when each genotype is evaluated on K
+    /// networks (`evaluation.seeds`): network 0 is ``evaluation(replicate:row:)`` itself (so a
+    /// K = 1 run is unchanged), network k ≥ 1 is
+    /// `SeedTree(evaluation(r, e)).child("seeds").child(k)`.
+    public func evaluation(replicate r: Int, row e: Int, seedIndex k: Int) -> UInt64 {
+        let base = evaluation(replicate: r, row: e)
+        return k == 0 ? base : SeedTree(base).child("seeds").child(UInt64(k)).seed
     }
 }

@@ -1,6 +1,9 @@
 import ArgumentParser
-import MushroomBodyModel
+import Datasets
+import Dispatch
 import Foundation
+import MushroomBodyModel
+import Randomness
 
 /// `autoparam evaluate`: build, simulate and score one genotype.
 struct Evaluate: ParsableCommand {
@@ -30,17 +33,32 @@ struct Evaluate: ParsableCommand {
     @Option(name: .customLong("test-count"), help: "Held-out test images for the accuracy rubric (the last ones). Default: a fifth of the images.")
     var testCount: Int?
 
+    @Option(help: "How the test images are set aside: last (the last ones) or stratified (equal shares per class, the last of each).")
+    var split: SplitRule = .last
+
+    @Option(help: "Times the training images are shown before the test images.")
+    var epochs: Int = 1
+
+    @Option(help: "Training order in each epoch: file, or shuffled (a new order each epoch, from the seed).")
+    var order: ProtocolSettings.Order = .file
+
+    @Option(help: "How a test image names a class: first_spike (the first DN to spike) or spike_count (the DN with the most spikes; a tie is no response).")
+    var readout: Readout = .firstSpike
+
+    @Flag(name: .customLong("reset-between-images"), help: "Return every state variable and synaptic input to its initial value before each image (weights kept).")
+    var resetBetweenImages = false
+
     @Option(help: "The evaluation's seed (wiring, initial weights, Poisson input).")
     var seed: UInt64 = 1
 
     @Option(help: "Network: seed (the seed's mushroom body) or genn-mnist (GeNN 5's MNIST classifier; parameters: autoparam parameters --network genn-mnist).")
     var network: NetworkKind = .seed
 
-    @Option(help: "genn-mnist: classes, one MBON each; the images whose label is below it are used. Default: 10.")
-    var classes: Int?
+    @Option(help: "Evaluate on K independently seeded networks (seed index 0 is --seed itself) and aggregate their fitness.")
+    var seeds: Int = 1
 
-    @Option(help: "genn-mnist: passes over the training images. Default: 1.")
-    var epochs: Int?
+    @Option(help: "How the K fitnesses are combined: mean, median or min.")
+    var aggregate: SeedSettings.Aggregate = .mean
 
     @Option(help: "Threads that share the simulation's steps (default: all cores). The output, wall time aside, is the same for any count.")
     var threads: Int?
@@ -53,46 +71,59 @@ struct Evaluate: ParsableCommand {
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more, found \(threads)") }
-        if network == .seed, classes != nil || epochs != nil {
-            throw ValidationError("--classes and --epochs apply to --network genn-mnist; the seed network has 4 DNs and one pass")
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, found \(epochs)") }
+        guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1 network, found \(seeds)") }
+        if network == .gennMNIST {
+            if order != .file { throw ValidationError("--order: the genn-mnist network shows the training images in file order") }
+            if readout != .firstSpike { throw ValidationError("--readout: the genn-mnist network reads the first MBON spike") }
         }
-        if let classes, classes < 1 { throw ValidationError("--classes must be at least 1, found \(classes)") }
-        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, found \(epochs)") }
     }
 
     func run() throws {
         let parameters = try Self.parameters(genotype, network: network)
         // Limits before anything is allocated: --count 100000000 used to abort allocating 78 GB.
         if case .seed(let p) = parameters, data.data == nil {
-            try Self.checkLimits(EvaluationLimits.Job(images: data.count, parameters: p), allowLarge: allowLarge)
+            try Self.checkLimits(EvaluationLimits.Job(images: data.count ?? 80, parameters: p), allowLarge: allowLarge)
         }
-        let images = try data.load(classCount: network == .seed ? 4 : max(classes ?? 10, 10))
+        let images = try data.load(classCount: network.maximumClasses ?? 256, maximumClasses: network.maximumClasses)
         if case .seed(let p) = parameters {
             try Self.checkLimits(EvaluationLimits.Job(images: images.count, parameters: p), allowLarge: allowLarge)
         }
-        var all = PresentedImages(images)
-        let proto = GeNNMNISTProtocol(classCount: classes ?? 10, epochs: epochs ?? 1)
-        if network == .gennMNIST {
-            let keep = all.labels.indices.filter { all.labels[$0] >= 0 && all.labels[$0] < proto.classCount }
-            guard keep.count >= 2 else {
-                throw BadInput("--classes \(proto.classCount): only \(keep.count) of the \(all.count) images have a label below \(proto.classCount)")
-            }
-            if keep.count < all.count { all = all.subset(keep) }
-        }
+        let all = PresentedImages(images)
+        // GeNN's MNIST network: one MBON per class (--classes, else up to the highest label).
+        let proto = GeNNMNISTProtocol(classCount: (try data.classList(maximum: nil)?.count) ?? ((all.labels.max() ?? 0) + 1),
+                                      epochs: epochs)
         var training = all, test: PresentedImages?
         if rubric == .accuracy {
             let k = testCount ?? max(1, all.count / 5)
             guard k >= 1, k < all.count else {
                 throw BadInput("--test-count must be between 1 and \(all.count - 1) for \(all.count) images, found \(k)")
             }
-            let parts = all.split(testCount: k)
-            training = parts.training
-            test = parts.test
+            let parts: (train: [Int], test: [Int])
+            do { parts = try images.splitIndices(testCount: k, rule: split) } catch { throw BadInput("--split \(split.rawValue): \(error)") }
+            training = all.subset(parts.train)
+            test = all.subset(parts.test)
         }
-        let settings = EvaluationSettings(variant: variant, rubric: rubric.rubric)
-        let result = NetworkEvaluator.evaluate(parameters: parameters, training: training, test: test, protocol: proto,
-                                               settings: settings, seed: seed,
-                                               threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let protocolSettings = ProtocolSettings(epochs: epochs, order: order, readout: readout, resetBetweenImages: resetBetweenImages)
+        let settings = EvaluationSettings(variant: variant, rubric: rubric.rubric, protocolSettings: protocolSettings)
+        let seedSettings = SeedSettings(seeds: seeds, aggregate: aggregate)
+        // Network k ≥ 1 takes its own stream of --seed (as a run's K networks do).
+        let networkSeeds = (0..<seeds).map { k in k == 0 ? seed : SeedTree(seed).child("seeds").child(UInt64(k)).seed }
+        let results = ResultSlots<EvaluationResult>(count: seeds)
+        let (trainingImages, testImages) = (training, test)
+        // The K networks run at once, sharing the threads (the result does not depend on them).
+        let perNetwork = max(1, (threads ?? ProcessInfo.processInfo.activeProcessorCount) / seeds)
+        DispatchQueue.concurrentPerform(iterations: seeds) { k in
+            results.set(k, NetworkEvaluator.evaluate(parameters: parameters, training: trainingImages, test: testImages,
+                                                     protocol: proto, settings: settings, seed: networkSeeds[k],
+                                                     threads: perNetwork))
+        }
+        let each = results.values()
+        let result = seedSettings.combine(each)
+        if seeds > 1 && !json {
+            let list = each.map { EvaluationReport.number($0.fitness) }.joined(separator: ", ")
+            print("networks     \(seeds) (fitness \(list); \(aggregate.rawValue) below)")
+        }
         if json {
             print(try EvaluationReport.json(result))
         } else {
@@ -134,6 +165,19 @@ struct Evaluate: ParsableCommand {
 }
 
 extension ProtocolVariant: ExpressibleByArgument {}
+extension SplitRule: ExpressibleByArgument {}
+extension ProtocolSettings.Order: ExpressibleByArgument {}
+extension Readout: ExpressibleByArgument {}
+extension SeedSettings.Aggregate: ExpressibleByArgument {}
+
+/// Write-once result slots filled from concurrent work.
+final class ResultSlots<T>: @unchecked Sendable {
+    private var storage: [T?]
+    private let lock = NSLock()
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: T) { lock.lock(); storage[i] = value; lock.unlock() }
+    func values() -> [T] { lock.lock(); defer { lock.unlock() }; return storage.map { $0! } }
+}
 
 /// Rubric names accepted on the command line.
 enum RubricName: String, ExpressibleByArgument, CaseIterable {

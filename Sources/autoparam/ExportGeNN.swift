@@ -62,6 +62,9 @@ struct ExportGeNN: ParsableCommand {
     @Flag(help: "Export the best evaluation of the replicate (the default).")
     var best = false
 
+    @Option(name: .customLong("seed-index"), help: "Which of the evaluation's K networks (evaluation.seeds) the script names: its seed and own fitness.")
+    var seedIndex: Int = 0
+
     @Flag(help: "Also write the KC→DN weights learned in that evaluation as a .npy beside the script (needs --output and a run that recorded weights).")
     var weights = false
 
@@ -99,7 +102,8 @@ struct ExportGeNN: ParsableCommand {
             result = try readingRunFile(runFile) { try GeNNRunExport.make(
                 runFile: runFile, replicate: replicate,
                 evaluation: evaluation.map(GeNNEvaluationChoice.row) ?? .best,
-                weightsFile: weights ? weightsPath.map { URL(fileURLWithPath: $0).lastPathComponent } : nil) }
+                weightsFile: weights ? weightsPath.map { URL(fileURLWithPath: $0).lastPathComponent } : nil,
+                seedIndex: seedIndex) }
         } catch let error as GeNNExportError {
             throw BadInput(error.message)
         }

@@ -31,7 +31,7 @@ final class ValidateCommandTests: CLITestCase {
         let csv = workDirectory.appendingPathComponent("seed.csv")
         try (Array(repeating: Array(repeating: "0", count: 784).joined(separator: ","), count: 80).joined(separator: "\n") + "\n")
             .write(to: csv, atomically: false, encoding: .utf8)
-        for name in ["quickstart", "seed-original", "seed-corrected", "harvey"] {
+        for name in ["quickstart", "seed-original", "seed-corrected", "harvey"] {  // the MNIST ones: LearningCommandTests
             let path = Self.packageRoot.appendingPathComponent("experiments/\(name).yaml").path
             let r = try autoparam(["validate", path] + (name == "seed-original" ? ["--data", "seed.csv"] : []))
             XCTAssertEqual(r.status, 0, "\(name): \(r.stderr)")

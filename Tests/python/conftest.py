@@ -32,6 +32,18 @@ SMALL_RUN = (
     "ga.population=4",
     "ga.tournaments=3",
     "dataset.count=8",
+    # The seed's protocol, rubric and genes (the quickstart before it learned), which the export
+    # tests' GeNN stand-in reproduces.
+    "protocol.variant=seed",
+    "protocol.stimulus_ms=25",
+    "protocol.blank_ms=25",
+    "rubric=seed-242",
+    "genes={kc_count: {prior: {int_uniform: [50, 400]}}, "
+    "stdp_tau: {prior: {product: [{int_uniform: [0, 99]}, {uniform: [0, 1]}]}, round: 4}, "
+    "stdp_alpha: {prior: {quotient: [{uniform: [0, 1]}, {int_uniform: [1, 999999]}]}, round: 8}, "
+    "w_max: {prior: {uniform: [0, 1]}, round: 4}, "
+    "stdp_offset: {prior: {quotient: [{uniform: [0, 1]}, {int_uniform: [1, 999999]}]}, round: 8}, "
+    "teacher: {prior: {product: [{uniform: [0, 1]}, {int_uniform: [1, 2]}]}, round: 2}}",
     "record.spikes=all",
     "record.evaluations=all",
     "record.weights=true",

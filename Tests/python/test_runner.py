@@ -120,16 +120,16 @@ def test_an_existing_output_is_not_overwritten_without_force(tmp_path):
 def test_overrides_are_recorded_and_used_by_resume_and_export(tmp_path):
     require_binary()
     out = tmp_path / "o.h5"
-    run(out, "--set", "model.pn_kc_probability=0.31", tournaments=2)
+    run(out, "--set", "model.ggn_kc_tau=21.5", tournaments=2)
     with h5py.File(out, "r") as f:
         resolved = f.attrs["experiment_resolved_yaml"]
         resolved = resolved.decode() if isinstance(resolved, bytes) else resolved
-    assert "pn_kc_probability: 0.31" in resolved
+    assert "ggn_kc_tau: 21.5" in resolved
     script = subprocess.run([BIN, "export-genn", str(out)], capture_output=True, text=True)
     assert script.returncode == 0, script.stderr
-    assert '"pn_kc_probability": 0.31,' in script.stdout
+    assert '"ggn_kc_tau": 21.5,' in script.stdout
     # Resuming with other overrides is refused: it would not continue the same experiment.
-    other = run(out, "--resume", "--set", "model.pn_kc_probability=0.2", tournaments=2, check=False)
+    other = run(out, "--resume", "--set", "model.ggn_kc_tau=20", tournaments=2, check=False)
     assert other.returncode == 2
     assert "the resolved experiment differs" in other.stderr
 

@@ -51,8 +51,10 @@ public struct GeNNRunExport: Sendable {
     ///   recorded weights for that evaluation.
     /// - Throws: ``GeNNExportError`` for a missing or unreadable file, a replicate or row out
     ///   of range (naming the valid range), or weights that were not recorded.
+    /// - Parameter seedIndex: which of the K networks of the evaluation (`evaluation.seeds`)
+    ///   the script's provenance names (its seed and its own fitness); 0 by default.
     public static func make(runFile path: String, replicate: Int = 0, evaluation choice: GeNNEvaluationChoice = .best,
-                            weightsFile: String? = nil) throws -> GeNNRunExport {
+                            weightsFile: String? = nil, seedIndex: Int = 0) throws -> GeNNRunExport {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw GeNNExportError("no run file at \(path)")
@@ -75,6 +77,11 @@ public struct GeNNRunExport: Sendable {
             throw GeNNExportError("replicate \(replicate) has no committed evaluations yet: nothing to export")
         }
         let table = try reader.evaluations(replicate: replicate)
+        let seedCount = layout.seedCount
+        guard (0..<seedCount).contains(seedIndex) else {
+            throw GeNNExportError("--seed-index \(seedIndex) is out of range: the run evaluates each genotype on "
+                                  + (seedCount == 1 ? "one network (seed index 0 only)" : "\(seedCount) networks (seed indices 0…\(seedCount - 1))"))
+        }
         let row: Int
         switch choice {
         case .row(let e):
@@ -117,7 +124,9 @@ public struct GeNNRunExport: Sendable {
             parameters = try parameters.setting("dt", to: layout.dtMilliseconds)
         }
         let images = try reader.dataset().imageCount
-        let steps = images * (parameters.stimulusSteps + parameters.blankSteps)
+        let testImages = experiment.rubric.needsTestPhase ? experiment.testCount : 0
+        let shown = (images - testImages) * experiment.protocolSettings.epochs + testImages
+        let steps = shown * (parameters.stimulusSteps + parameters.blankSteps)
         if steps != layout.stepsPerEvaluation {
             warnings.append("the run took \(layout.stepsPerEvaluation) steps per evaluation of \(images) images, but the "
                             + "experiment text's stimulus_ms and blank_ms give \(steps): they were probably overridden with "
@@ -131,6 +140,12 @@ public struct GeNNRunExport: Sendable {
                 throw GeNNExportError("gene \(name) of the run is not a parameter of the network: \(error)")
             }
         }
+        let protocolSettings = experiment.protocolSettings
+        if protocolSettings.epochs != 1 || protocolSettings.order != .file || protocolSettings.resetBetweenImages {
+            warnings.append("the run's protocol (epochs \(protocolSettings.epochs), order \(protocolSettings.order.rawValue), "
+                            + "reset_between_images \(protocolSettings.resetBetweenImages)) is not reproduced: the script shows "
+                            + "each image once, in order, without resets")
+        }
         if experiment.rubric != .seed242 {
             warnings.append("the run's rubric is \(experiment.rubric.name); the script computes the seed-242 score only "
                             + "(no held-out test phase)")
@@ -139,6 +154,10 @@ public struct GeNNRunExport: Sendable {
         let kcCount = parameters.kcCount
         var weights: [Float]?
         if weightsFile != nil {
+            guard seedIndex == 0 else {
+                throw GeNNExportError("weights are recorded for seed index 0 only (the first of the \(seedCount) networks); "
+                                      + "export --seed-index \(seedIndex) without --weights")
+            }
             guard layout.recordsWeights else {
                 throw GeNNExportError("the run did not record weights (record.weights: false), so there are none to export; "
                                       + "run the experiment with --set record.weights=true, or export without --weights")
@@ -164,12 +183,15 @@ public struct GeNNRunExport: Sendable {
             ("evaluation", String(row)),
             ("tournament", String(table.tournaments[row])),
             ("slot", String(table.slots[row])),
-            ("evaluation_seed", String(table.seeds[row])),
+            ("evaluation_seed", String(try reader.seed(replicate: replicate, evaluation: row, seedIndex: seedIndex))),
             ("fitness", GeNNExport.python(table.fitness[row])),
             ("max_fitness", GeNNExport.python(table.maxFitness[row])),
             ("status", statusName(table.status[row])),
             ("exported_by", "autoparam \(AutoparamVersion.current) export-genn"),
-        ]
+        ] + (seedCount > 1 ? [
+            ("seed_index", "\(seedIndex) of \(seedCount) networks (fitness above: their \(layout.seedAggregate))"),
+            ("seed_fitness", GeNNExport.python(try reader.seedEvaluations(replicate: replicate, row: row)[seedIndex].fitness)),
+        ] : [])
         var notes = warnings
         if weightsFile != nil {
             notes.append("the KC->DN weights start from those learned in the recorded evaluation; STDP goes on "

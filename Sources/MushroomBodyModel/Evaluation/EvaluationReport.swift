@@ -40,7 +40,7 @@ public enum EvaluationReport {
     /// JSON has no NaN: non-finite numbers become null.
     static func jsonNumber(_ x: Double) -> Any { x.isFinite ? x : NSNull() }
 
-    static func number(_ x: Double) -> String {
+    public static func number(_ x: Double) -> String {
         if x == x.rounded(), abs(x) < 1e12 { return String(Int64(x)) }
         return String(format: "%.6g", x)
     }

@@ -73,17 +73,18 @@ public enum Rubric: Sendable, Hashable {
     }
 
     /// The score of a trace: the fitness and the components (parallel to ``componentNames``).
-    public func score(_ trace: ProtocolTrace) -> (fitness: Double, components: [Double]) {
+    /// `readout` names each test image's class (``Readout``); the seed criteria ignore it.
+    public func score(_ trace: ProtocolTrace, readout: Readout = .firstSpike) -> (fitness: Double, components: [Double]) {
         switch self {
         case .seed242:
             let c = Rubric.seedComponents(trace)
             return (c.reduce(0, +), c)
         case .accuracy:
-            let c = Rubric.accuracyComponents(trace)
+            let c = Rubric.accuracyComponents(trace, readout: readout)
             return (c[0], c)
         case .weighted(let ws):
             var values = Rubric.seedComponents(trace)
-            if needsTestPhase { values += Rubric.accuracyComponents(trace) }
+            if needsTestPhase { values += Rubric.accuracyComponents(trace, readout: readout) }
             let named = Dictionary(uniqueKeysWithValues: zip(componentNames, values))
             let fitness = ws.reduce(0) { $0 + $1.weight * (named[$1.criterion] ?? 0) }
             return (fitness, values)
@@ -111,17 +112,18 @@ public enum Rubric: Sendable, Hashable {
 
     /// The accuracy rubric's components: accuracy, food-vs-distraction accuracy, the
     /// fraction with no DN spike, then the 4×4 confusion matrix in counts (rows: true class).
-    /// A test image with no DN spike in its stimulus window counts as wrong in both
-    /// accuracies and appears in no confusion cell. With no test images all are 0.
-    public static func accuracyComponents(_ t: ProtocolTrace) -> [Double] {
+    /// A test image with no response (``Readout/prediction(_:)`` is nil: by default no DN
+    /// spike in its stimulus window) counts as wrong in both accuracies and appears in no
+    /// confusion cell. With no test images all are 0.
+    public static func accuracyComponents(_ t: ProtocolTrace, readout: Readout = .firstSpike) -> [Double] {
         var confusion = [Double](repeating: 0, count: 16)
         var correct = 0.0, binary = 0.0, silent = 0.0
         for image in t.test {
-            guard let spike = image.firstStimulusSpike else { silent += 1; continue }
-            if spike.neuron == image.label { correct += 1 }
-            if (spike.neuron == targetClass) == (image.label == targetClass) { binary += 1 }
-            if (0..<4).contains(image.label), (0..<4).contains(spike.neuron) {
-                confusion[image.label * 4 + spike.neuron] += 1
+            guard let predicted = readout.prediction(image) else { silent += 1; continue }
+            if predicted == image.label { correct += 1 }
+            if (predicted == targetClass) == (image.label == targetClass) { binary += 1 }
+            if (0..<4).contains(image.label), (0..<4).contains(predicted) {
+                confusion[image.label * 4 + predicted] += 1
             }
         }
         let n = Double(t.test.count)
