@@ -41,9 +41,6 @@ struct ExportGeNN: ParsableCommand {
     @Option(name: .customLong("test-count"), help: "genn-mnist: held-out test images (the last ones). Default: a fifth of the images.")
     var testCount: Int?
 
-    @Option(help: "genn-mnist: classes, one MBON each (images with a label below it are used). Default: 10.")
-    var classes: Int = 10
-
     @Option(help: "genn-mnist: passes over the training images.")
     var epochs: Int = 1
 
@@ -75,7 +72,6 @@ struct ExportGeNN: ParsableCommand {
         if network == .gennMNIST {
             if runFile != nil { throw ValidationError("--network genn-mnist exports a genotype, not a run file: leave out \(runFile!)") }
             if output == nil { throw ValidationError("--network genn-mnist needs --output: the images, labels and wiring are written beside the script") }
-            if classes < 1 { throw ValidationError("--classes must be at least 1, found \(classes)") }
             if epochs < 1 { throw ValidationError("--epochs must be at least 1, found \(epochs)") }
             return
         }
@@ -143,10 +139,11 @@ extension ExportGeNN {
         } catch { throw BadInput("--genotype: \(error)") }
         let problems = parameters.problems()
         guard problems.isEmpty else { throw BadInput("--genotype: \(problems.joined(separator: "; "))") }
-        var all = PresentedImages(try data.load(classCount: max(classes, 10)))
-        let keep = all.labels.indices.filter { (0..<classes).contains(all.labels[$0]) }
-        guard keep.count >= 2 else { throw BadInput("--classes \(classes): only \(keep.count) images have a label below \(classes)") }
-        if keep.count < all.count { all = all.subset(keep) }
+        // genn-mnist: one MBON per class: the --classes list (relabelled 0…k−1), else up to the
+        // highest label.
+        let all = PresentedImages(try data.load(classCount: 256, maximumClasses: nil))
+        let classes = (try data.classList(maximum: nil)?.count) ?? ((all.labels.max() ?? 0) + 1)
+        guard all.count >= 2 else { throw BadInput("only \(all.count) image: the export needs training and test images") }
         let k = testCount ?? max(1, all.count / 5)
         guard k >= 1, k < all.count else {
             throw BadInput("--test-count must be between 1 and \(all.count - 1) for \(all.count) images, found \(k)")

@@ -108,7 +108,7 @@ final class LearningExperimentTests: XCTestCase {
         XCTAssertEqual(report("dataset:\n  classes: [0, 7]\n"),
                        "learn.yaml:2: dataset.classes: classes [0, 7]: class 7 has no images; the labels present are 0, 1, 2, 3")
         XCTAssertEqual(report("dataset:\n  classes: [0, 1, 2, 3, 4]\n"),
-                       "learn.yaml:2: dataset.classes: the network has 4 output neurons (DNs), one per class, but 5 classes are listed")
+                       "learn.yaml:2: dataset.classes: the seed network has 4 output neurons (DNs), one per class, but 5 classes are listed")
         XCTAssertEqual(report("dataset:\n  classes: [1, 1]\n"), "learn.yaml:2: dataset.classes[1]: class 1 is listed twice")
     }
 

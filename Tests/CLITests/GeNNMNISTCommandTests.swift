@@ -28,7 +28,7 @@ final class GeNNMNISTCommandTests: CLITestCase {
     }
 
     func testEvaluateAGenotype() throws {
-        let r = try autoparam(["evaluate", "--network", "genn-mnist", "--count", "12", "--classes", "4", "--rubric", "accuracy",
+        let r = try autoparam(["evaluate", "--network", "genn-mnist", "--count", "12", "--classes", "0,1,2,3", "--rubric", "accuracy",
                                "--test-count", "4", "--genotype", "kc_count=40,present_ms=5", "--json"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
@@ -41,7 +41,7 @@ final class GeNNMNISTCommandTests: CLITestCase {
         let wrong = try autoparam(["evaluate", "--network", "genn-mnist", "--genotype", "w_max=0.3"])
         XCTAssertEqual(wrong.status, 2)
         XCTAssertTrue(wrong.stderr.contains("\"w_max\" is a parameter of the seed network"), wrong.stderr)
-        let seedClasses = try autoparam(["evaluate", "--classes", "10"])
+        let seedClasses = try autoparam(["evaluate", "--classes", "0,1,2,3,4"])
         XCTAssertEqual(seedClasses.status, 2)
         let params = try autoparam(["parameters", "--network", "genn-mnist"])
         XCTAssertEqual(params.status, 0)

@@ -34,7 +34,7 @@ from conftest import REPO_ROOT, run_autoparam
 
 ARCHIVE = REPO_ROOT.parent / "shared" / "tools" / "pygenn" / "pygenn-5.4.0-cp311-linux-x86_64-cpu.tar.gz"
 GENOTYPE = "kc_count=300,input_scale=120,kc_mbon_eta=0.002,kc_mbon_w_max=0.5"
-DATA = ["--count", "48", "--classes", "4", "--test-count", "12"]
+DATA = ["--count", "48", "--classes", "0,1,2,3", "--test-count", "12"]
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ for row in range(budget):
         g.append((name, round(float(x), dec) if kind != "int" else int(x)))
     text = ",".join(f"{n}={v}" for n, v in g)
     out = subprocess.run([BIN, "evaluate", "--network", "genn-mnist", "--data", "ga-images-idx3-ubyte", "--labels", "ga-labels-idx1-ubyte",
-                          "--rubric", "accuracy", "--test-count", "200", "--classes", "10", "--seed", str(row + 1), "--genotype", text, "--json"],
+                          "--rubric", "accuracy", "--test-count", "200", "--seed", str(row + 1), "--genotype", text, "--json"],
                          capture_output=True, text=True)
     r = json.loads(out.stdout)
     rows.append({"genotype": text, "fitness": r["fitness"]})
