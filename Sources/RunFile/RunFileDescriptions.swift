@@ -70,6 +70,16 @@ public enum RunFileDescriptions {
         // weights/
         "weights/values": e("µS", "final KC->DN weights (conductances) of all evaluations concatenated; a segment is KC x DN row-major"),
         "weights/index": e("1", "offsets: evaluation e's weights are rows index[e] to index[e+1] (exclusive) of values"),
+        // seeds/ (runs with evaluation.seeds K > 1: row e·K + k is network k of evaluation e)
+        "seeds/fitness": e("1", "fitness of each of the K networks of each evaluation (row e*K+k: network k of evaluation e), rubric points"),
+        "seeds/components": e("1", "fitness components of each network, columns in the order of attribute names, rubric points"),
+        "seeds/status": e("1", "outcome of each network: 0 ok, 1 invalid_genotype, 2 numerical_failure; attribute value_names names each value"),
+        "seeds/status_message": e("1", "detail of a non-ok status of each network, empty when ok (UTF-8, NUL-padded, cut at 256 bytes)"),
+        "seeds/seed": e("1", "seed of each network's random streams (network 0's is the evaluation's seed)"),
+        "seeds/wall_seconds": e("s", "wall-clock time each network's evaluation took"),
+        "seeds/spikes/*/steps": e("steps", "time step of each spike of each network; time in ms = steps * dt_ms"),
+        "seeds/spikes/*/ids": e("1", "index of the neuron that spiked"),
+        "seeds/spikes/*/index": e("1", "offsets: row r of seeds (network k of evaluation e, r = e*K+k) has spikes index[r] to index[r+1] (exclusive)"),
         // checkpoint/
         "checkpoint/population_genotypes": e("parameter units", "genotype of each population slot at the checkpoint, genes in gene order"),
         "checkpoint/population_fitness": e("1", "fitness of each population slot at the checkpoint, rubric points"),
@@ -84,6 +94,7 @@ public enum RunFileDescriptions {
         if let entry = table[path] { return entry }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         if parts.count == 3, parts[0] == "spikes" { return table["spikes/*/\(parts[2])"] }
+        if parts.count == 4, parts[0] == "seeds", parts[1] == "spikes" { return table["seeds/spikes/*/\(parts[3])"] }
         return nil
     }
 
@@ -95,7 +106,7 @@ public enum RunFileDescriptions {
         }
         try dataset.setAttribute(unitsAttribute, entry.units)
         try dataset.setAttribute(descriptionAttribute, entry.description)
-        if path == "\(RunFileNames.evaluations)/\(RunFileNames.status)" {
+        if path == "\(RunFileNames.evaluations)/\(RunFileNames.status)" || path == "\(RunFileNames.seedEvaluations)/\(RunFileNames.status)" {
             try dataset.setAttribute(valueNamesAttribute, statusNames)
         }
     }

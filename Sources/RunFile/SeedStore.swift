@@ -37,8 +37,10 @@ final class SeedStore {
         seedCount = layout.seedCount
         func column<T: HDF5Numeric>(_ path: String, _: T.Type, width: Int? = nil, storage s: HDF5Storage? = nil) throws -> HDF5Dataset {
             if create {
-                return try group.createDataset(path, of: T.self, shape: width.map { [0, $0] } ?? [0], extendable: true,
-                                               storage: s ?? storage.rows)
+                let dataset = try group.createDataset(path, of: T.self, shape: width.map { [0, $0] } ?? [0], extendable: true,
+                                                      storage: s ?? storage.rows)
+                try RunFileDescriptions.describe(dataset, path: path)
+                return dataset
             }
             return try group.openDataset(path)
         }
@@ -50,6 +52,7 @@ final class SeedStore {
             ? try group.createDataset("\(base)/\(N.statusMessage)", type: .fixedString(N.statusMessageBytes), shape: [0],
                                       extendable: true, storage: storage.rows)
             : try group.openDataset("\(base)/\(N.statusMessage)")
+        if create { try RunFileDescriptions.describe(statusMessage, path: "\(base)/\(N.statusMessage)") }
         seed = try column("\(base)/\(N.seed)", UInt64.self)
         wallSeconds = try column("\(base)/\(N.wallSeconds)", Double.self)
         var steps: [HDF5Dataset] = [], ids: [HDF5Dataset] = [], offsets: [HDF5Dataset] = []

@@ -13,7 +13,7 @@ struct DataOptions: ParsableArguments {
     @Option(help: "Number of embedded images when no --data is given (default 80); with --data, use only the first N images of the file (after --classes).")
     var count: Int?
 
-    @Option(help: ArgumentHelp("Keep only the images with these labels, relabelled 0…k−1 in this order (at most 4: one per output neuron).", valueName: "labels"))
+    @Option(help: ArgumentHelp("Keep only the images with these labels, relabelled 0…k−1 in this order (one output neuron each: at most 4 for the seed network, any number for genn-mnist).", valueName: "labels"))
     var classes: String?
 
     @Option(name: .customLong("dataset-seed"), help: "Seed of the embedded image generator.")

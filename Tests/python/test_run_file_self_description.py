@@ -34,6 +34,8 @@ def datasets_without_description(path):
 @pytest.mark.parametrize("overrides", [
     (),  # the shared small run: all spikes, weights, checkpoints
     ("replicates=1", "ga.population=4", "ga.tournaments=1", "dataset.count=8", "record.spikes=none"),
+    # K = 2 networks per genotype: the seeds/ group with every network's results and spikes
+    ("replicates=1", "ga.population=3", "ga.tournaments=1", "dataset.count=8", "evaluation.seeds=2"),
 ])
 def test_every_dataset_has_units_and_a_description(make_run, run_file, overrides):
     path = make_run(*overrides) if overrides else run_file
@@ -41,6 +43,8 @@ def test_every_dataset_has_units_and_a_description(make_run, run_file, overrides
         count = []
         f.visititems(lambda name, obj: count.append(name) if isinstance(obj, h5py.Dataset) else None)
     assert len(count) > 20
+    if "evaluation.seeds=2" in overrides:
+        assert any(name.startswith("replicates/000/seeds/") for name in count), count
     assert datasets_without_description(path) == []
 
 
