@@ -416,7 +416,7 @@ public final class RunRecorder {
     /// Records that a step (appends and their commit) failed part way: the recorder commits
     /// nothing after this (see ``failure``). The first failure is kept.
     public func markFailed(_ error: Error) {
-        if failure == nil { failure = "\(error)" }
+        if failure == nil { failure = RunFileProblem.runtimeDescription(error) }
     }
 
     // MARK: - Helpers
