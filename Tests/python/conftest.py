@@ -18,6 +18,8 @@ merely needs a file; a run that exits with an error code fails at once.
 """
 import os
 import subprocess
+import sys
+import tarfile
 import warnings
 from pathlib import Path
 
@@ -117,3 +119,25 @@ def make_run(autoparam_bin, tmp_path_factory):
 def run_file(make_run):
     """A small complete run file (see SMALL_RUN), shared by the whole session: do not modify it."""
     return make_run(*SMALL_RUN)
+
+
+#: The prebuilt PyGeNN 5.4.0 (CPU backend) of the development tools folder beside the checkout;
+#: the tests that run exported scripts on the real GeNN skip, saying so, without it.
+PYGENN_ARCHIVE = REPO_ROOT.parent / "shared" / "tools" / "pygenn" / "pygenn-5.4.0-cp311-linux-x86_64-cpu.tar.gz"
+
+
+@pytest.fixture(scope="session")
+def pygenn_path(tmp_path_factory):
+    if not PYGENN_ARCHIVE.is_file():
+        pytest.skip(f"PyGeNN 5.4.0 not found at {PYGENN_ARCHIVE}")
+    if sys.version_info[:2] != (3, 11):
+        pytest.skip("the prebuilt PyGeNN is for CPython 3.11")
+    for module in ("psutil", "deprecated", "numpy"):
+        try:
+            __import__(module)
+        except ImportError:
+            pytest.skip(f"PyGeNN needs the Python package {module}: python3 -m pip install psutil deprecated numpy")
+    folder = tmp_path_factory.mktemp("pygenn")
+    with tarfile.open(PYGENN_ARCHIVE) as archive:
+        archive.extractall(folder)
+    return folder

@@ -25,33 +25,14 @@ import json
 import os
 import subprocess
 import sys
-import tarfile
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO_ROOT, run_autoparam
 
-ARCHIVE = REPO_ROOT.parent / "shared" / "tools" / "pygenn" / "pygenn-5.4.0-cp311-linux-x86_64-cpu.tar.gz"
 GENOTYPE = "kc_count=300,input_scale=120,kc_mbon_eta=0.002,kc_mbon_w_max=0.5"
 DATA = ["--count", "48", "--classes", "0,1,2,3", "--test-count", "12"]
-
-
-@pytest.fixture(scope="session")
-def pygenn_path(tmp_path_factory):
-    if not ARCHIVE.is_file():
-        pytest.skip(f"PyGeNN 5.4.0 not found at {ARCHIVE}")
-    if sys.version_info[:2] != (3, 11):
-        pytest.skip("the prebuilt PyGeNN is for CPython 3.11")
-    for module in ("psutil", "deprecated", "numpy"):
-        try:
-            __import__(module)
-        except ImportError:
-            pytest.skip(f"PyGeNN needs the Python package {module}: python3 -m pip install psutil deprecated numpy")
-    folder = tmp_path_factory.mktemp("pygenn")
-    with tarfile.open(ARCHIVE) as archive:
-        archive.extractall(folder)
-    return folder
 
 
 def test_export_needs_an_output_and_no_run_file(autoparam_bin, tmp_path):
