@@ -278,7 +278,7 @@ public enum ExperimentRunner {
                 variesWithGenes: ["kc_count", "stimulus_ms", "blank_ms", "dt"].filter(genes.contains))
         case .gennMNIST:
             let p = e.gennMNISTModel
-            let classes = e.classes?.count ?? (((training.labels + (test?.labels ?? [])).max() ?? 0) + 1)
+            let classes = GeNNMNISTProtocol.classCount(listed: e.classes, labels: training.labels + (test?.labels ?? []))
             return RunProtocolDescription(
                 stimulusMilliseconds: Double(p.presentSteps) * p.dtMs,
                 blankMilliseconds: 0,

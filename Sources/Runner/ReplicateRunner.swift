@@ -55,7 +55,7 @@ struct ReplicateRunner: Sendable {
     /// The GeNN MNIST network's protocol: one MBON per class (the experiment's classes, else up
     /// to the highest label of the images) and the experiment's epochs.
     var gennMNISTProtocol: GeNNMNISTProtocol {
-        GeNNMNISTProtocol(classCount: experiment.classes?.count ?? (((training.labels + (test?.labels ?? [])).max() ?? 0) + 1),
+        GeNNMNISTProtocol(classCount: GeNNMNISTProtocol.classCount(listed: experiment.classes, labels: training.labels + (test?.labels ?? [])),
                           epochs: experiment.protocolSettings.epochs)
     }
 

@@ -91,7 +91,7 @@ struct Evaluate: ParsableCommand {
         }
         let all = PresentedImages(images)
         // GeNN's MNIST network: one MBON per class (--classes, else up to the highest label).
-        let proto = GeNNMNISTProtocol(classCount: (try data.classList(maximum: nil)?.count) ?? ((all.labels.max() ?? 0) + 1),
+        let proto = GeNNMNISTProtocol(classCount: GeNNMNISTProtocol.classCount(listed: try data.classList(maximum: nil), labels: all.labels),
                                       epochs: epochs)
         var training = all, test: PresentedImages?
         if rubric == .accuracy {

@@ -142,7 +142,7 @@ extension ExportGeNN {
         // genn-mnist: one MBON per class: the --classes list (relabelled 0…k−1), else up to the
         // highest label.
         let all = PresentedImages(try data.load(classCount: 256, maximumClasses: nil))
-        let classes = (try data.classList(maximum: nil)?.count) ?? ((all.labels.max() ?? 0) + 1)
+        let classes = GeNNMNISTProtocol.classCount(listed: try data.classList(maximum: nil), labels: all.labels)
         guard all.count >= 2 else { throw BadInput("only \(all.count) image: the export needs training and test images") }
         let k = testCount ?? max(1, all.count / 5)
         guard k >= 1, k < all.count else {

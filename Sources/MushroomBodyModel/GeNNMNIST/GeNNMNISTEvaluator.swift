@@ -12,6 +12,12 @@ public struct GeNNMNISTProtocol: Sendable, Hashable {
     public init(classCount: Int = 10, epochs: Int = 1) {
         self.classCount = classCount; self.epochs = epochs
     }
+
+    /// The MBONs a data set needs: one per listed class (`dataset.classes`, `--classes`), else
+    /// one per label up to the highest of `labels`.
+    public static func classCount(listed: [Int]?, labels: [Int]) -> Int {
+        listed?.count ?? ((labels.max() ?? 0) + 1)
+    }
 }
 
 /// Trains and tests GeNN's MNIST mushroom body for one parameter set (docs/model.md).
